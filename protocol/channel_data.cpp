@@ -6,10 +6,11 @@
 
 namespace tern::protocol {
 
-Parsed<ChannelDataView> ChannelDataView::parse(std::span<const std::uint8_t> bytes, Framing framing) noexcept {
+Parsed<ChannelDataView> ChannelDataView::parse(std::span<const std::uint8_t> bytes, Framing framing,
+                                               std::uint16_t max_channel) noexcept {
     if (bytes.size() < kChannelDataHeaderSize) return ParseError::TruncatedChannelData;
     const std::uint16_t channel = load_be16(bytes.data());
-    if (!is_valid_channel(channel)) return ParseError::BadChannelNumber;
+    if (!is_valid_channel(channel, max_channel)) return ParseError::BadChannelNumber;
     const std::size_t length = load_be16(bytes.data() + 2);
     const std::size_t available = bytes.size() - kChannelDataHeaderSize;
     if (length > available) return ParseError::ChannelDataPastEnd;

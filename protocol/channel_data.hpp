@@ -14,8 +14,13 @@ namespace tern::protocol {
 inline constexpr std::size_t kChannelDataHeaderSize = 4;
 inline constexpr std::uint16_t kMinChannel = 0x4000;
 inline constexpr std::uint16_t kMaxChannel = 0x4FFF;
+// RFC 5766 allowed numbers up to 0x7FFF; RFC 8656 reserved 0x5000-0x7FFF. Some clients still pick
+// from the old range (coturn's turnutils_uclient among them), so servers may opt in to accept it.
+inline constexpr std::uint16_t kMaxChannelRfc5766 = 0x7FFF;
 
-constexpr bool is_valid_channel(std::uint16_t c) noexcept { return c >= kMinChannel && c <= kMaxChannel; }
+constexpr bool is_valid_channel(std::uint16_t c, std::uint16_t max_channel = kMaxChannel) noexcept {
+    return c >= kMinChannel && c <= max_channel;
+}
 
 enum class Framing : std::uint8_t { Datagram, Stream };
 
@@ -25,7 +30,8 @@ struct ChannelDataView {
 
     // Datagram: the payload may be followed by up to 3 padding bytes (some clients pad over UDP too);
     // anything longer is refused. Stream: `bytes` must be exactly one padded frame.
-    static Parsed<ChannelDataView> parse(std::span<const std::uint8_t> bytes, Framing framing) noexcept;
+    static Parsed<ChannelDataView> parse(std::span<const std::uint8_t> bytes, Framing framing,
+                                         std::uint16_t max_channel = kMaxChannel) noexcept;
 };
 
 // Size of a whole frame carrying `payload_size` bytes.

@@ -8,8 +8,8 @@
 
 namespace tern::protocol {
 
-StreamFramer::StreamFramer(std::size_t capacity)
-    : capacity_(std::max(capacity, kHeaderSize)), buffer_(std::make_unique_for_overwrite<std::uint8_t[]>(capacity_)) {}
+StreamFramer::StreamFramer(std::size_t capacity, std::uint16_t max_channel)
+    : capacity_(std::max(capacity, kHeaderSize)), max_channel_(max_channel), buffer_(std::make_unique_for_overwrite<std::uint8_t[]>(capacity_)) {}
 
 void StreamFramer::compact() noexcept {
     if (begin_ == 0) return;
@@ -56,7 +56,7 @@ StreamFramer::Result StreamFramer::next() noexcept {
             break;
         case 0b01:  // ChannelData, padded to 4 on streams
             if (have < 2) return {};
-            if (!is_valid_channel(load_be16(p))) return fail(ParseError::BadChannelNumber);
+            if (!is_valid_channel(load_be16(p), max_channel_)) return fail(ParseError::BadChannelNumber);
             if (have < kChannelDataHeaderSize) return {};
             kind = FrameKind::ChannelData;
             frame_size = channel_data_frame_size(load_be16(p + 2), Framing::Stream);

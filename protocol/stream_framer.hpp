@@ -26,7 +26,8 @@ public:
     // Room for the largest STUN message; a padded ChannelData frame of 65535 bytes is smaller.
     static constexpr std::size_t kDefaultCapacity = kMaxMessageSize;
 
-    explicit StreamFramer(std::size_t capacity = kDefaultCapacity);
+    // `max_channel`: the highest ChannelData number accepted (see channel_data.hpp).
+    explicit StreamFramer(std::size_t capacity = kDefaultCapacity, std::uint16_t max_channel = 0x4FFF);
 
     // Zero-copy receive: read into writable(), then commit() what arrived.
     std::span<std::uint8_t> writable() noexcept;
@@ -52,6 +53,7 @@ private:
     void compact() noexcept;
 
     std::size_t capacity_;
+    std::uint16_t max_channel_;
     std::unique_ptr<std::uint8_t[]> buffer_;
     std::size_t begin_ = 0;  // first unconsumed byte
     std::size_t end_ = 0;    // one past the last received byte

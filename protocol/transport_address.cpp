@@ -22,7 +22,8 @@ IpAddress IpAddress::v6(std::array<std::uint8_t, 16> octets) noexcept {
 }
 
 std::optional<IpAddress> IpAddress::parse(std::string_view text) {
-    if (text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
+    // inet_pton stops at a NUL, so "10.0.0.1\0junk" would pass for an address.
+    if (text.size() >= INET6_ADDRSTRLEN || text.find('\0') != std::string_view::npos) return std::nullopt;
     char buf[INET6_ADDRSTRLEN] = {};
     std::memcpy(buf, text.data(), text.size());
     IpAddress a;

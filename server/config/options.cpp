@@ -1,0 +1,1027 @@
+#include "server/config/options.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <initializer_list>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+#include "protocol/opaque_string.hpp"
+
+namespace tern::server {
+
+using protocol::AddressFamily;
+using protocol::IpAddress;
+using protocol::TransportAddress;
+using SetResult = std::optional<std::string>;  // the reason a value is refused
+
+namespace {
+
+constexpr std::string_view kCommandLine = "command line";
+
+// Joins pieces into one string. Used instead of `"literal" + std::string`, on which GCC 12 warns
+// falsely (-Wrestrict).
+std::string cat(std::initializer_list<std::string_view> parts) {
+    std::string out;
+    for (std::string_view p : parts) out += p;
+    return out;
+}
+
+}  // namespace
+
+namespace detail {
+
+struct Builder {
+    ParsedConfig result;
+    const Option* current = nullptr;  // the option being applied,
+    std::string_view spelled;         // as it was written
+    std::string_view where;           // at this source, for notices
+    // coturn's listening-ip and listening-port, combined into listen addresses once both sources are
+    // read, so that a port given on the command line applies to addresses from the file.
+    std::vector<IpAddress> listening_ips;
+    std::optional<std::uint16_t> listening_port;
+    // Where each applied option came from, in order: cross-field errors blame the last line involved.
+    std::vector<std::pair<std::string_view, std::string>> applied;
+
+    DaemonConfig& config() { return result.config; }
+    void notice(std::string_view text) { result.notices.push_back(cat({where, ": ", text})); }
+};
+
+}  // namespace detail
+
+using detail::Builder;
+
+namespace {
+
+// ---- Text helpers ----
+
+std::string_view trim(std::string_view s) {
+    constexpr std::string_view kSpace = " \t\r\n\f\v";
+    const auto first = s.find_first_not_of(kSpace);
+    if (first == std::string_view::npos) return {};
+    return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
+}
+
+// A whole unsigned number in T's range: no sign, no spaces, no trailing text.
+template <class T>
+std::optional<T> parse_number(std::string_view s) {
+    if (s.empty()) return std::nullopt;
+    T value{};
+    const char* end = s.data() + s.size();
+    const auto [stop, ec] = std::from_chars(s.data(), end, value);
+    if (ec != std::errc{} || stop != end) return std::nullopt;
+    return value;
+}
+
+// coturn treats a value given to a flag in its config file as a boolean.
+std::optional<bool> parse_bool(std::string_view s) {
+    for (std::string_view yes : {"yes", "true", "on", "1"})
+        if (s == yes) return true;
+    for (std::string_view no : {"no", "false", "off", "0"})
+        if (s == no) return false;
+    return std::nullopt;
+}
+
+// An IP address; an IPv6 one may be bracketed, as it is in ADDR:PORT.
+std::optional<IpAddress> parse_ip(std::string_view s) {
+    if (s.size() > 2 && s.front() == '[' && s.back() == ']') {
+        auto ip = IpAddress::parse(s.substr(1, s.size() - 2));
+        if (ip && ip->family == AddressFamily::IPv6) return ip;
+        return std::nullopt;
+    }
+    return IpAddress::parse(s);
+}
+
+IpAddress unspecified(AddressFamily family) {
+    IpAddress a;
+    a.family = family;
+    return a;
+}
+
+bool is_unspecified(const IpAddress& a) { return a == unspecified(a.family); }
+
+// Non-empty UTF-8 without control characters: what OpaqueString accepts.
+bool is_clean_text(std::string_view s) { return protocol::opaque_string_prepare(s).has_value(); }
+
+std::size_t characters(std::string_view utf8) {
+    return static_cast<std::size_t>(
+        std::ranges::count_if(utf8, [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+std::string got(std::string_view expected, std::string_view value) {
+    return cat({"expected ", expected, ", got '", value, "'"});
+}
+
+template <class T>
+std::string join(const std::vector<T>& items, std::string_view separator) {
+    std::string out;
+    for (const T& item : items) {
+        if (!out.empty()) out += separator;
+        if constexpr (std::is_convertible_v<const T&, std::string_view>)
+            out += item;
+        else
+            out += item.to_string();
+    }
+    return out;
+}
+
+// The names an option answers to: its own, then its aliases.
+std::vector<std::string_view> names_of(const Option& o) {
+    std::vector<std::string_view> names{o.name};
+    std::string_view rest = o.aliases;
+    while (!rest.empty()) {
+        const auto space = rest.find(' ');
+        if (space != 0) names.push_back(rest.substr(0, space));
+        rest = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
+    }
+    return names;
+}
+
+// ---- Setters: each checks the text, then stores it. ----
+
+SetResult set_config(Builder& b, std::string_view v) {
+    b.config().config_file = std::string(v);
+    return std::nullopt;
+}
+
+SetResult set_listen(Builder& b, std::string_view v) {
+    const auto address = TransportAddress::parse(v);
+    if (!address) return got("ADDR:PORT (an IPv6 address in brackets, as [::1]:3478)", v);
+    b.config().listen.push_back(*address);
+    return std::nullopt;
+}
+
+SetResult set_no_udp(Builder& b, std::string_view) {
+    b.config().udp = false;
+    return std::nullopt;
+}
+
+SetResult set_no_tcp(Builder& b, std::string_view) {
+    b.config().tcp = false;
+    return std::nullopt;
+}
+
+SetResult set_rfc5766_channels(Builder& b, std::string_view) {
+    b.config().rfc5766_channels = true;
+    return std::nullopt;
+}
+
+SetResult set_relay_ip(Builder& b, std::string_view v) {
+    const auto ip = parse_ip(v);
+    if (!ip) return got("an IP address", v);
+    // A relayed address is told to clients, so it must be one they can reach.
+    if (is_unspecified(*ip)) return got("a specific IP address (not 0.0.0.0 or ::)", v);
+    b.config().relay_ips.push_back(*ip);
+    return std::nullopt;
+}
+
+// RELAY=PUBLIC (Tern), PUBLIC/RELAY (coturn), or PUBLIC alone: for every relay ip of its family,
+// stored with the unspecified address of that family as the relay.
+SetResult set_external_ip(Builder& b, std::string_view v) {
+    std::optional<IpAddress> relay;
+    std::optional<IpAddress> public_ip;
+    if (const auto eq = v.find('='); eq != std::string_view::npos) {
+        relay = parse_ip(trim(v.substr(0, eq)));
+        public_ip = parse_ip(trim(v.substr(eq + 1)));
+    } else if (const auto slash = v.find('/'); slash != std::string_view::npos) {
+        public_ip = parse_ip(trim(v.substr(0, slash)));
+        relay = parse_ip(trim(v.substr(slash + 1)));
+    } else {
+        public_ip = parse_ip(v);
+        if (public_ip) relay = unspecified(public_ip->family);
+    }
+    if (!relay || !public_ip) return got("PUBLIC, RELAY=PUBLIC or coturn's PUBLIC/RELAY", v);
+    if (relay->family != public_ip->family) return got("a relay and a public address of the same family", v);
+    if (is_unspecified(*public_ip)) return got("a specific public address (not 0.0.0.0 or ::)", v);
+    b.config().external_ips.push_back({*relay, *public_ip});
+    return std::nullopt;
+}
+
+SetResult set_relay_ports(Builder& b, std::string_view v) {
+    const auto dash = v.find('-');
+    std::optional<std::uint16_t> low;
+    std::optional<std::uint16_t> high;
+    if (dash != std::string_view::npos) {
+        low = parse_number<std::uint16_t>(trim(v.substr(0, dash)));
+        high = parse_number<std::uint16_t>(trim(v.substr(dash + 1)));
+    }
+    if (!low || !high || *low == 0 || *low > *high) return got("MIN-MAX with 1 <= MIN <= MAX <= 65535", v);
+    b.config().relay_port_min = *low;
+    b.config().relay_port_max = *high;
+    return std::nullopt;
+}
+
+// coturn's min-port and max-port each set one end; finish() checks that the ends are in order.
+template <std::uint16_t DaemonConfig::*End>
+SetResult set_relay_port_end(Builder& b, std::string_view v) {
+    const auto port = parse_number<std::uint16_t>(v);
+    if (!port || *port == 0) return got("a PORT from 1 to 65535", v);
+    b.config().*End = *port;
+    return std::nullopt;
+}
+
+SetResult set_realm(Builder& b, std::string_view v) {
+    // RFC 8489 §14.9: fewer than 128 characters, OpaqueString text.
+    if (!is_clean_text(v) || characters(v) > 127)
+        return got("1 to 127 characters of text without control characters", v);
+    b.config().realm = std::string(v);
+    return std::nullopt;
+}
+
+// A coturn "user=name:0x<32 hex digits>" line gives the MD5 key, not a password.
+bool looks_like_coturn_key(std::string_view password) {
+    return password.size() == 34 && password.starts_with("0x") &&
+           std::all_of(password.begin() + 2, password.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+           });
+}
+
+// Errors about users never quote the value: it holds a password, and errors end up in logs.
+SetResult set_user(Builder& b, std::string_view v) {
+    const auto colon = v.find(':');
+    if (colon == std::string_view::npos) return "expected NAME:PASSWORD, got no ':' (the value is not shown)";
+    const std::string_view name = v.substr(0, colon);
+    const std::string_view password = v.substr(colon + 1);
+    if (name.empty()) return "expected NAME:PASSWORD with a non-empty NAME";
+    // RFC 8489 §14.3: a USERNAME is under 513 bytes.
+    if (!is_clean_text(name) || name.size() > 512)
+        return cat({"user name '", name, "' must be up to 512 bytes of text without control characters"});
+    if (password.empty()) return cat({"user '", name, "' has an empty password"});
+    if (!is_clean_text(password))
+        return cat({"the password of user '", name, "' is not UTF-8 text without control characters"});
+    if (looks_like_coturn_key(password))
+        b.notice(
+            cat({"user '", name, "': the password looks like a coturn 0x key; Tern takes it as a literal password"}));
+    b.config().users.push_back({std::string(name), std::string(password)});
+    return std::nullopt;
+}
+
+SetResult set_auth_secret(Builder& b, std::string_view v) {
+    b.config().auth_secrets.emplace_back(v);
+    return std::nullopt;
+}
+
+template <std::chrono::seconds DaemonConfig::*Member>
+SetResult set_seconds(Builder& b, std::string_view v) {
+    // Lifetimes of zero would expire everything at once, so every duration is at least a second.
+    const auto n = parse_number<std::uint32_t>(v);
+    if (!n || *n == 0) return got("a whole number of SECONDS > 0", v);
+    b.config().*Member = std::chrono::seconds{*n};
+    return std::nullopt;
+}
+
+template <std::chrono::seconds DaemonConfig::*Member>
+std::string show_seconds(const DaemonConfig& c) {
+    return std::to_string((c.*Member).count());
+}
+
+template <std::uint32_t DaemonConfig::*Member>
+SetResult set_count(Builder& b, std::string_view v) {
+    const auto n = parse_number<std::uint32_t>(v);
+    if (!n) return got("a whole number N >= 0 (0: no limit)", v);
+    b.config().*Member = *n;
+    return std::nullopt;
+}
+
+template <std::uint32_t DaemonConfig::*Member>
+std::string show_count(const DaemonConfig& c) {
+    const std::uint32_t n = c.*Member;
+    return n == 0 ? "0 (no limit)" : std::to_string(n);
+}
+
+template <class E, std::size_t N>
+using Keywords = std::array<std::pair<std::string_view, E>, N>;
+
+constexpr Keywords<ExpiryPolicy, 3> kExpiryPolicies{{
+    {"refresh", ExpiryPolicy::Refresh},
+    {"allocate", ExpiryPolicy::Allocate},
+    {"strict", ExpiryPolicy::Strict},
+}};
+constexpr Keywords<LogLevel, 4> kLogLevels{{
+    {"debug", LogLevel::Debug},
+    {"info", LogLevel::Info},
+    {"warning", LogLevel::Warning},
+    {"error", LogLevel::Error},
+}};
+constexpr Keywords<LogFormat, 2> kLogFormats{{{"text", LogFormat::Text}, {"json", LogFormat::Json}}};
+
+template <auto Member, const auto& Words>
+SetResult set_keyword(Builder& b, std::string_view v) {
+    std::string expected;
+    for (const auto& [word, value] : Words) {
+        if (word == v) {
+            b.config().*Member = value;
+            return std::nullopt;
+        }
+        expected += cat({expected.empty() ? "one of " : ", ", word});
+    }
+    return got(expected, v);
+}
+
+template <auto Member, const auto& Words>
+std::string show_keyword(const DaemonConfig& c) {
+    for (const auto& [word, value] : Words)
+        if (value == c.*Member) return std::string(word);
+    return "?";
+}
+
+// Says why text is not a CIDR, recognising coturn's IP1-IP2 ranges and host bits set past the prefix.
+std::string cidr_problem(std::string_view v) {
+    if (const auto dash = v.find('-');
+        dash != std::string_view::npos && parse_ip(trim(v.substr(0, dash))) && parse_ip(trim(v.substr(dash + 1))))
+        return cat({"address ranges such as '", v, "' are not supported; write the range as CIDR prefixes (ADDR/LEN)"});
+    if (const auto slash = v.find('/'); slash != std::string_view::npos) {
+        const auto ip = IpAddress::parse(v.substr(0, slash));
+        const auto prefix = parse_number<std::uint8_t>(v.substr(slash + 1));
+        if (ip && prefix && *prefix <= ip->size() * 8)
+            return cat({"'", v, "' has host bits set past the prefix; did you mean ",
+                        Cidr::of(*ip, *prefix).to_string(), "?"});
+    }
+    return got("a CIDR such as 10.0.0.0/8 or 2001:db8::/32, or one IP address", v);
+}
+
+template <std::vector<Cidr> DaemonConfig::*Member>
+SetResult set_peers(Builder& b, std::string_view v) {
+    const auto cidr = Cidr::parse(v);
+    if (!cidr) return cidr_problem(v);
+    (b.config().*Member).push_back(*cidr);
+    return std::nullopt;
+}
+
+SetResult set_software(Builder& b, std::string_view v) {
+    // RFC 8489 §14.14: fewer than 128 characters.
+    if (!is_clean_text(v) || characters(v) > 127)
+        return got("1 to 127 characters of text without control characters", v);
+    b.config().software = std::string(v);
+    return std::nullopt;
+}
+
+SetResult set_help(Builder& b, std::string_view) {
+    b.result.help = true;
+    return std::nullopt;
+}
+
+SetResult set_version(Builder& b, std::string_view) {
+    b.result.version = true;
+    return std::nullopt;
+}
+
+// coturn spellings.
+
+SetResult set_listening_ip(Builder& b, std::string_view v) {
+    const auto ip = parse_ip(v);
+    if (!ip) return got("an IP address", v);
+    b.listening_ips.push_back(*ip);
+    return std::nullopt;
+}
+
+SetResult set_listening_port(Builder& b, std::string_view v) {
+    const auto port = parse_number<std::uint16_t>(v);
+    if (!port) return got("a PORT from 0 to 65535", v);
+    b.listening_port = *port;
+    return std::nullopt;
+}
+
+SetResult set_stale_nonce(Builder& b, std::string_view v) {
+    if (v.empty()) {
+        b.notice(cat({b.spelled, " without a value has no effect in Tern: nonces always expire (nonce-lifetime)"}));
+        return std::nullopt;
+    }
+    return set_seconds<&DaemonConfig::nonce_lifetime>(b, v);
+}
+
+template <LogLevel Level>
+SetResult set_log_level_to(Builder& b, std::string_view) {
+    b.config().log_level = Level;
+    return std::nullopt;
+}
+
+SetResult set_no_software(Builder& b, std::string_view) {
+    b.config().software.clear();
+    return std::nullopt;
+}
+
+// Explicit deny rules rather than a no-op: the built-in deny list has these ranges already, but only
+// an explicit rule also wins over allow-peer, which is what the coturn flag asks for.
+SetResult deny_all(Builder& b, std::initializer_list<std::string_view> cidrs) {
+    for (std::string_view text : cidrs) b.config().deny_peers.push_back(*Cidr::parse(text));
+    return std::nullopt;
+}
+
+SetResult set_no_loopback_peers(Builder& b, std::string_view) { return deny_all(b, {"127.0.0.0/8", "::1"}); }
+SetResult set_no_multicast_peers(Builder& b, std::string_view) { return deny_all(b, {"224.0.0.0/4", "ff00::/8"}); }
+
+SetResult set_ignored(Builder& b, std::string_view) {
+    b.notice(cat({b.spelled, " has no effect in Tern: ", b.current->help}));
+    return std::nullopt;
+}
+
+std::string show_none(const DaemonConfig&) { return "none"; }
+
+// ---- The table ----
+
+constexpr Option kOptions[] = {
+    {.name = "config",
+     .placeholder = "FILE",
+     .command_line_only = true,
+     .help = "Read options from FILE first, then apply the command line on top. Only on the command line.",
+     .show_default = show_none,
+     .set = set_config},
+    {.name = "listen",
+     .placeholder = "ADDR:PORT",
+     .repeatable = true,
+     .help = "Accept clients on ADDR:PORT, over UDP and TCP. Write an IPv6 address in brackets: [::1]:3478.",
+     .show_default = [](const DaemonConfig& c) { return join(effective_listen(c), " "); },
+     .set = set_listen},
+    {.name = "no-udp", .same_in_coturn = true, .help = "Do not accept clients over UDP.", .set = set_no_udp},
+    {.name = "no-tcp",
+     .same_in_coturn = true,
+     .help = "Do not accept clients over TCP (which also rules out TCP allocations, RFC 6062).",
+     .set = set_no_tcp},
+    {.name = "relay-ip",
+     .placeholder = "IP",
+     .same_in_coturn = true,
+     .repeatable = true,
+     .help = "Local address relayed sockets bind to; one per address family is used.",
+     .show_default =
+         [](const DaemonConfig& c) {
+             return c.relay_ips.empty() ? std::string("the IP of each listen address") : join(c.relay_ips, " ");
+         },
+     .set = set_relay_ip},
+    {.name = "external-ip",
+     .placeholder = "RELAY=PUBLIC",
+     .same_in_coturn = true,
+     .repeatable = true,
+     .help = "Behind NAT: tell clients PUBLIC instead of the relay ip RELAY. A bare PUBLIC applies to every "
+             "relay ip of its family; coturn's PUBLIC/RELAY form is accepted too.",
+     .show_default = show_none,
+     .set = set_external_ip},
+    {.name = "relay-ports",
+     .placeholder = "MIN-MAX",
+     .help = "Ports relayed addresses are allocated from.",
+     .show_default =
+         [](const DaemonConfig& c) {
+             return cat({std::to_string(c.relay_port_min), "-", std::to_string(c.relay_port_max)});
+         },
+     .set = set_relay_ports},
+    {.name = "realm",
+     .placeholder = "TEXT",
+     .same_in_coturn = true,
+     .help = "Realm of the long-term credentials, sent to clients in 401 responses.",
+     .show_default = [](const DaemonConfig& c) { return c.realm; },
+     .set = set_realm},
+    {.name = "user",
+     .placeholder = "NAME:PASSWORD",
+     .same_in_coturn = true,
+     .repeatable = true,
+     .help = "A long-term credential. The password is everything after the first ':', so it may contain ':'. "
+             "coturn's 0x-prefixed keys are not understood: give the password.",
+     .show_default = show_none,
+     .set = set_user},
+    {.name = "auth-secret",
+     .placeholder = "SECRET",
+     .aliases = "static-auth-secret",
+     .repeatable = true,
+     .help = "Shared secret for time-limited credentials (the TURN REST scheme of coturn's use-auth-secret). "
+             "Give several to rotate: a credential made with any of them is accepted.",
+     .show_default = show_none,
+     .set = set_auth_secret},
+    {.name = "expiry-policy",
+     .placeholder = "refresh|allocate|strict",
+     .help = "When a time-limited credential expires: refresh - its allocation cannot be refreshed and lives out "
+             "its lifetime; allocate - it is checked only when allocating; strict - its allocation ends.",
+     .show_default = show_keyword<&DaemonConfig::expiry_policy, kExpiryPolicies>,
+     .set = set_keyword<&DaemonConfig::expiry_policy, kExpiryPolicies>},
+    {.name = "nonce-lifetime",
+     .placeholder = "SECONDS",
+     .help = "How long a nonce is valid; then the client gets 438 (Stale Nonce) and retries with a new one.",
+     .show_default = show_seconds<&DaemonConfig::nonce_lifetime>,
+     .set = set_seconds<&DaemonConfig::nonce_lifetime>},
+    {.name = "allow-peer",
+     .placeholder = "CIDR",
+     .aliases = "allowed-peer-ip",
+     .repeatable = true,
+     .help = "Let clients reach peers in CIDR that the built-in deny list (private, loopback, link-local, "
+             "multicast and other special ranges) refuses. One IP means a full-length prefix.",
+     .show_default = show_none,
+     .set = set_peers<&DaemonConfig::allow_peers>},
+    {.name = "deny-peer",
+     .placeholder = "CIDR",
+     .aliases = "denied-peer-ip",
+     .repeatable = true,
+     .help = "Refuse peers in CIDR, in addition to the built-in deny list; wins over allow-peer.",
+     .show_default = show_none,
+     .set = set_peers<&DaemonConfig::deny_peers>},
+    {.name = "default-lifetime",
+     .placeholder = "SECONDS",
+     .help = "Allocation lifetime when the client asks for none; at most max-allocate-lifetime.",
+     .show_default = show_seconds<&DaemonConfig::default_lifetime>,
+     .set = set_seconds<&DaemonConfig::default_lifetime>},
+    {.name = "max-allocate-lifetime",
+     .placeholder = "SECONDS",
+     .same_in_coturn = true,
+     .help = "Longest allocation lifetime granted; longer requests are cut to it.",
+     .show_default = show_seconds<&DaemonConfig::max_lifetime>,
+     .set = set_seconds<&DaemonConfig::max_lifetime>},
+    {.name = "permission-lifetime",
+     .placeholder = "SECONDS",
+     .same_in_coturn = true,
+     .help = "Lifetime of a permission (RFC 8656 fixes 300).",
+     .show_default = show_seconds<&DaemonConfig::permission_lifetime>,
+     .set = set_seconds<&DaemonConfig::permission_lifetime>},
+    {.name = "channel-lifetime",
+     .placeholder = "SECONDS",
+     .same_in_coturn = true,
+     .help = "Lifetime of a channel binding (RFC 8656 fixes 600).",
+     .show_default = show_seconds<&DaemonConfig::channel_lifetime>,
+     .set = set_seconds<&DaemonConfig::channel_lifetime>},
+    {.name = "max-allocations",
+     .placeholder = "N",
+     .aliases = "total-quota",
+     .help = "Most allocations this server holds at once.",
+     .show_default = show_count<&DaemonConfig::max_allocations>,
+     .set = set_count<&DaemonConfig::max_allocations>},
+    {.name = "user-quota",
+     .placeholder = "N",
+     .same_in_coturn = true,
+     .help = "Most allocations one user name holds at once.",
+     .show_default = show_count<&DaemonConfig::user_quota>,
+     .set = set_count<&DaemonConfig::user_quota>},
+    {.name = "rfc5766-channels",
+     .help = "Also accept channel numbers 0x5000-0x7FFF, which RFC 5766 clients (coturn's turnutils_uclient "
+             "among them) may pick; RFC 8656 allows only 0x4000-0x4FFF.",
+     .set = set_rfc5766_channels},
+    {.name = "log-level",
+     .placeholder = "debug|info|warning|error",
+     .help = "Least severe log messages written.",
+     .show_default = show_keyword<&DaemonConfig::log_level, kLogLevels>,
+     .set = set_keyword<&DaemonConfig::log_level, kLogLevels>},
+    {.name = "log-format",
+     .placeholder = "text|json",
+     .help = "Log lines as text, or as one JSON object each.",
+     .show_default = show_keyword<&DaemonConfig::log_format, kLogFormats>,
+     .set = set_keyword<&DaemonConfig::log_format, kLogFormats>},
+    {.name = "software",
+     .placeholder = "TEXT",
+     .help = "Value of the SOFTWARE attribute in responses.",
+     .show_default = [](const DaemonConfig& c) { return c.software; },
+     .set = set_software},
+    {.name = "help", .command_line_only = true, .help = "Print this help and exit.", .set = set_help},
+    {.name = "version", .command_line_only = true, .help = "Print the version and exit.", .set = set_version},
+
+    // coturn spellings that do not map one-to-one onto a Tern option.
+    {.name = "listening-ip",
+     .placeholder = "IP",
+     .repeatable = true,
+     .group = OptionGroup::Coturn,
+     .maps_to = "listen",
+     .help = "Listen on IP at listening-port (3478 unless given).",
+     .set = set_listening_ip},
+    {.name = "listening-port",
+     .placeholder = "PORT",
+     .group = OptionGroup::Coturn,
+     .maps_to = "listen",
+     .help = "Port for each listening-ip; without any, for 0.0.0.0 and [::].",
+     .set = set_listening_port},
+    {.name = "min-port",
+     .placeholder = "PORT",
+     .group = OptionGroup::Coturn,
+     .maps_to = "relay-ports",
+     .help = "Low end of relay-ports.",
+     .set = set_relay_port_end<&DaemonConfig::relay_port_min>},
+    {.name = "max-port",
+     .placeholder = "PORT",
+     .group = OptionGroup::Coturn,
+     .maps_to = "relay-ports",
+     .help = "High end of relay-ports.",
+     .set = set_relay_port_end<&DaemonConfig::relay_port_max>},
+    {.name = "stale-nonce",
+     .placeholder = "[SECONDS]",
+     .group = OptionGroup::Coturn,
+     .maps_to = "nonce-lifetime",
+     .help = "nonce-lifetime SECONDS. Without a value it changes nothing, as Tern's nonces always expire; "
+             "0 (coturn: never expire) is refused.",
+     .set = set_stale_nonce},
+    {.name = "verbose",
+     .group = OptionGroup::Coturn,
+     .maps_to = "log-level",
+     .help = "log-level info.",
+     .set = set_log_level_to<LogLevel::Info>},
+    {.name = "Verbose",
+     .group = OptionGroup::Coturn,
+     .maps_to = "log-level",
+     .help = "log-level debug.",
+     .set = set_log_level_to<LogLevel::Debug>},
+    {.name = "no-software-attribute",
+     .group = OptionGroup::Coturn,
+     .maps_to = "software",
+     .help = "Send no SOFTWARE attribute.",
+     .set = set_no_software},
+    {.name = "no-loopback-peers",
+     .group = OptionGroup::Coturn,
+     .maps_to = "deny-peer",
+     .help = "deny-peer 127.0.0.0/8 and ::1: refused by default already, and then allow-peer cannot reopen them.",
+     .set = set_no_loopback_peers},
+    {.name = "no-multicast-peers",
+     .group = OptionGroup::Coturn,
+     .maps_to = "deny-peer",
+     .help = "deny-peer 224.0.0.0/4 and ff00::/8: refused by default already, and then allow-peer cannot reopen "
+             "them.",
+     .set = set_no_multicast_peers},
+
+    // coturn flags that ask for what Tern does anyway, or for parts Tern does not have. Their help text
+    // is the reason given in the notice.
+    {.name = "lt-cred-mech",
+     .group = OptionGroup::Ignored,
+     .help = "long-term credentials are used whenever user or auth-secret is given.",
+     .set = set_ignored},
+    {.name = "use-auth-secret",
+     .group = OptionGroup::Ignored,
+     .maps_to = "auth-secret",
+     .help = "auth-secret alone turns time-limited credentials on.",
+     .set = set_ignored},
+    {.name = "fingerprint",
+     .group = OptionGroup::Ignored,
+     .help = "FINGERPRINT use follows the protocol and is not configurable.",
+     .set = set_ignored},
+    {.name = "no-cli",
+     .group = OptionGroup::Ignored,
+     .help = "Tern has no telnet admin interface.",
+     .set = set_ignored},
+    {.name = "no-tls",
+     .group = OptionGroup::Ignored,
+     .help = "Tern has no TLS listener to turn off.",
+     .set = set_ignored},
+    {.name = "no-dtls",
+     .group = OptionGroup::Ignored,
+     .help = "Tern has no DTLS listener to turn off.",
+     .set = set_ignored},
+    {.name = "no-stun-backward-compatibility",
+     .group = OptionGroup::Ignored,
+     .help = "Tern never answers RFC 3489 requests (those without the magic cookie).",
+     .set = set_ignored},
+};
+
+const Option* find_option(std::string_view key) {
+    for (const Option& o : kOptions)
+        for (std::string_view name : names_of(o))
+            if (name == key) return &o;
+    return nullptr;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j < row.size(); ++j) row[j] = j;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i + 1;
+        for (std::size_t j = 0; j < b.size(); ++j) {
+            const std::size_t above = row[j + 1];
+            row[j + 1] = std::min({above + 1, row[j] + 1, diagonal + (a[i] == b[j] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// "unknown option 'lisen' (did you mean 'listen'?)": typos in a config file are the common case.
+std::string unknown_option(std::string_view prefix, std::string_view key) {
+    const std::size_t tolerance = std::clamp<std::size_t>(key.size() / 3, 1, 2);
+    std::string_view best;
+    std::size_t best_distance = tolerance + 1;
+    for (const Option& o : kOptions)
+        for (std::string_view name : names_of(o))
+            if (const std::size_t d = edit_distance(key, name); d < best_distance) {
+                best = name;
+                best_distance = d;
+            }
+    std::string message = cat({"unknown option '", prefix, key, "'"});
+    if (!best.empty()) message += cat({" (did you mean '", prefix, best, "'?)"});
+    return message;
+}
+
+// ---- Reading the two sources ----
+
+// One option as found in a source, before its value is checked.
+struct Setting {
+    const Option* option;
+    std::string spelled;                    // as written: "--listen" on the command line, "listen" in a file
+    std::optional<std::string_view> value;  // into the arguments or the file text, which outlive it
+    std::string where;                      // "command line" or "FILE:LINE"
+    std::size_t line = 0;                   // LINE, in a file
+};
+
+std::variant<std::vector<Setting>, ConfigError> read_command_line(std::span<const std::string_view> args) {
+    std::vector<Setting> settings;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        std::string_view arg = args[i];
+        if (!arg.starts_with("--") || arg.size() == 2)
+            return ConfigError{std::string(kCommandLine),
+                               cat({"unexpected argument '", arg, "' (options start with --)"})};
+        arg.remove_prefix(2);
+        std::optional<std::string_view> value;
+        if (const auto eq = arg.find('='); eq != std::string_view::npos) {
+            value = arg.substr(eq + 1);
+            arg = arg.substr(0, eq);
+        }
+        const Option* option = find_option(arg);
+        if (option == nullptr) return ConfigError{std::string(kCommandLine), unknown_option("--", arg)};
+        // ternd takes no positional arguments, so a following word can only be this option's value. A
+        // following --word is taken for the next option, so `--listen --no-udp` reports a missing value.
+        if (!value && option->arity() != OptionArity::Flag && i + 1 < args.size() && !args[i + 1].starts_with("--"))
+            value = args[++i];
+        settings.push_back({option, cat({"--", arg}), value, std::string(kCommandLine)});
+    }
+    return settings;
+}
+
+std::variant<std::string, ConfigError> read_text(const std::string& path) {
+    struct Close {
+        void operator()(std::FILE* f) const { std::fclose(f); }
+    };
+    const auto failed = [&] {
+        return ConfigError{std::string(kCommandLine),
+                           cat({"--config: cannot read '", path, "': ", std::generic_category().message(errno)})};
+    };
+    errno = 0;
+    const std::unique_ptr<std::FILE, Close> file(std::fopen(path.c_str(), "rb"));
+    if (!file) return failed();
+    std::string text;
+    std::array<char, 4096> buffer;
+    for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), file.get())) > 0;)
+        text.append(buffer.data(), n);
+    if (std::ferror(file.get())) return failed();  // a directory opens, then fails to read (EISDIR)
+    return text;
+}
+
+std::variant<std::vector<Setting>, ConfigError> read_config_lines(std::string_view path, std::string_view text) {
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 byte order mark
+    std::vector<Setting> settings;
+    std::size_t line_number = 0;
+    while (!text.empty()) {
+        const auto newline = text.find('\n');
+        const std::string_view raw = text.substr(0, newline);
+        text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+        ++line_number;
+        const std::string_view line = trim(raw);
+        if (line.empty() || line.front() == '#') continue;
+
+        std::string where = cat({path, ":", std::to_string(line_number)});
+        const auto eq = line.find('=');
+        const std::string_view key = trim(line.substr(0, eq));
+        std::optional<std::string_view> value;
+        if (eq != std::string_view::npos) value = trim(line.substr(eq + 1));
+        if (key.empty() || key.find_first_of(" \t") != std::string_view::npos)
+            return ConfigError{std::move(where), cat({"expected 'KEY = VALUE' or a bare KEY, got '", line, "'"})};
+        const Option* option = find_option(key);
+        if (option == nullptr) return ConfigError{std::move(where), unknown_option("", key)};
+        settings.push_back({option, std::string(key), value, std::move(where), line_number});
+    }
+    return settings;
+}
+
+// ---- Applying ----
+
+std::optional<ConfigError> apply(Builder& b, std::span<const Setting> settings, bool in_file) {
+    std::map<const Option*, std::size_t> first_on;  // single-valued options seen in this source: their line
+    for (const Setting& s : settings) {
+        const Option& option = *s.option;
+        const auto fail = [&](std::string_view why) { return ConfigError{s.where, cat({s.spelled, ": ", why})}; };
+        std::string_view value = s.value.value_or(std::string_view{});
+        switch (option.arity()) {
+            case OptionArity::Flag:
+                if (s.value) {
+                    const auto on = parse_bool(value);
+                    if (!on) return fail(cat({"takes no value (or yes/no), got '", value, "'"}));
+                    if (!*on) continue;  // coturn's `flag = false`: as if absent
+                    value = {};
+                }
+                break;
+            case OptionArity::Value:
+                if (value.empty()) return fail(cat({"missing value (expected ", option.placeholder, ")"}));
+                break;
+            case OptionArity::OptionalValue:
+                break;
+        }
+        if (option.command_line_only && in_file) return fail("allowed on the command line only");
+        if (!option.repeatable) {
+            const auto [first, inserted] = first_on.try_emplace(&option, s.line);
+            if (!inserted)
+                return fail(in_file ? cat({"given twice (first on line ", std::to_string(first->second), ")"})
+                                    : "given twice");
+        }
+        b.current = &option;
+        b.spelled = s.spelled;
+        b.where = s.where;
+        if (auto why = option.set(b, value)) return fail(*why);
+        b.applied.emplace_back(option.name, s.where);
+    }
+    return std::nullopt;
+}
+
+// Removes exact repeats, keeping the first: the same address from the file and the command line must
+// not be bound twice.
+template <class T>
+void drop_repeats(std::vector<T>& items) {
+    std::vector<T> kept;
+    for (T& item : items)
+        if (std::find(kept.begin(), kept.end(), item) == kept.end()) kept.push_back(std::move(item));
+    items = std::move(kept);
+}
+
+// Combines coturn spellings and checks what no single option can check alone. (Lifetimes > 0 and a
+// sane relay-ports value are already enforced by their setters.)
+std::optional<ConfigError> finish(Builder& b) {
+    DaemonConfig& c = b.config();
+    if (!b.listening_ips.empty() || b.listening_port) {
+        std::vector<IpAddress> ips = b.listening_ips;
+        if (ips.empty()) ips = {unspecified(AddressFamily::IPv4), unspecified(AddressFamily::IPv6)};
+        for (const IpAddress& ip : ips) c.listen.push_back({ip, b.listening_port.value_or(3478)});
+    }
+    drop_repeats(c.listen);
+    drop_repeats(c.relay_ips);
+    drop_repeats(c.external_ips);
+    drop_repeats(c.users);
+    drop_repeats(c.auth_secrets);
+    drop_repeats(c.allow_peers);
+    drop_repeats(c.deny_peers);
+
+    // The source of the last of these options applied; the message names the options itself.
+    const auto blame = [&](std::initializer_list<std::string_view> names) {
+        for (auto it = b.applied.rbegin(); it != b.applied.rend(); ++it)
+            if (std::ranges::find(names, it->first) != names.end()) return it->second;
+        return std::string("configuration");
+    };
+    if (!c.udp && !c.tcp)
+        return ConfigError{blame({"no-udp", "no-tcp"}), "no-udp and no-tcp leave nothing to listen on"};
+    if (c.relay_port_min > c.relay_port_max)
+        return ConfigError{blame({"relay-ports", "min-port", "max-port"}),
+                           cat({"relay-ports: MIN ", std::to_string(c.relay_port_min), " is above MAX ",
+                                std::to_string(c.relay_port_max)})};
+    if (c.default_lifetime > c.max_lifetime)
+        return ConfigError{blame({"default-lifetime", "max-allocate-lifetime"}),
+                           cat({"default-lifetime ", std::to_string(c.default_lifetime.count()),
+                                " is above max-allocate-lifetime ", std::to_string(c.max_lifetime.count())})};
+    for (std::size_t i = 0; i < c.users.size(); ++i)
+        for (std::size_t j = i + 1; j < c.users.size(); ++j)
+            if (c.users[i].name == c.users[j].name)
+                return ConfigError{blame({"user"}),
+                                   cat({"user '", c.users[i].name, "' is given twice with different passwords"})};
+    for (std::size_t i = 0; i < c.external_ips.size(); ++i) {
+        const ExternalIp& e = c.external_ips[i];
+        for (std::size_t j = i + 1; j < c.external_ips.size(); ++j)
+            if (c.external_ips[j].relay == e.relay)
+                return ConfigError{blame({"external-ip"}),
+                                   cat({"external-ip: relay ip ", e.relay.to_string(), " is mapped to both ",
+                                        e.public_ip.to_string(), " and ", c.external_ips[j].public_ip.to_string()})};
+        // Catches a typo in RELAY, which would otherwise leave the real relay ip unmapped.
+        if (!is_unspecified(e.relay) && !c.relay_ips.empty() &&
+            std::ranges::find(c.relay_ips, e.relay) == c.relay_ips.end())
+            return ConfigError{blame({"external-ip"}),
+                               cat({"external-ip: ", e.relay.to_string(), " is not a relay-ip"})};
+    }
+    return std::nullopt;
+}
+
+// ---- Help ----
+
+// Appends `text` wrapped at 100 columns, each line indented by `indent` spaces.
+void append_wrapped(std::string& out, std::string_view text, std::size_t indent) {
+    constexpr std::size_t kWidth = 100;
+    std::size_t column = 0;
+    while (!text.empty()) {
+        const auto space = text.find(' ');
+        const std::string_view word = text.substr(0, space);
+        text = space == std::string_view::npos ? std::string_view{} : text.substr(space + 1);
+        if (word.empty()) continue;
+        if (column > indent && column + 1 + word.size() > kWidth) {
+            out += '\n';
+            column = 0;
+        }
+        if (column == 0) {
+            out.append(indent, ' ');
+            column = indent;
+        } else {
+            out += ' ';
+            ++column;
+        }
+        out += word;
+        column += word.size();
+    }
+    out += '\n';
+}
+
+// coturn's spellings of a Tern option: its own name if coturn shares it, its aliases, and the coturn
+// entries that map onto it.
+std::string coturn_spellings(const Option& o) {
+    std::vector<std::string_view> names;
+    if (o.same_in_coturn) names.push_back(o.name);
+    const auto own = names_of(o);
+    names.insert(names.end(), own.begin() + 1, own.end());
+    for (const Option& other : kOptions)
+        if (other.maps_to == o.name) names.push_back(other.name);
+    return names.empty() ? std::string("none") : join(names, ", ");
+}
+
+void describe(std::string& out, const Option& o, const DaemonConfig& defaults) {
+    out += cat({"  --", o.name});
+    if (!o.placeholder.empty()) out += cat({" ", o.placeholder});
+    if (o.repeatable) out += "  (repeatable)";
+    out += '\n';
+    append_wrapped(out, o.help, 6);
+    if (o.show_default != nullptr) append_wrapped(out, cat({"default: ", o.show_default(defaults)}), 6);
+    if (o.group == OptionGroup::Tern)
+        append_wrapped(out, cat({"coturn: ", coturn_spellings(o)}), 6);
+    else if (!o.maps_to.empty())
+        append_wrapped(out, cat({"Tern: --", o.maps_to}), 6);
+}
+
+}  // namespace
+
+// ---- Public ----
+
+std::string ConfigError::to_string() const { return cat({source, ": ", message}); }
+
+std::span<const Option> option_table() { return kOptions; }
+
+std::vector<TransportAddress> effective_listen(const DaemonConfig& config) {
+    if (!config.listen.empty()) return config.listen;
+    return {{unspecified(AddressFamily::IPv4), 3478}, {unspecified(AddressFamily::IPv6), 3478}};
+}
+
+std::variant<ParsedConfig, ConfigError> parse_options(std::span<const std::string_view> args) {
+    auto command_line = read_command_line(args);
+    if (auto* error = std::get_if<ConfigError>(&command_line)) return std::move(*error);
+    const auto& given = std::get<std::vector<Setting>>(command_line);
+
+    Builder b;
+    // --help and --version answer without reading anything else, so they work even with a broken
+    // config file.
+    std::vector<Setting> early;
+    std::ranges::copy_if(given, std::back_inserter(early),
+                         [](const Setting& s) { return s.option->name == "help" || s.option->name == "version"; });
+    if (!early.empty()) {
+        if (auto error = apply(b, early, false)) return std::move(*error);
+        return std::move(b.result);
+    }
+
+    std::string file_text;  // the file's settings point into it
+    std::vector<Setting> from_file;
+    std::vector<Setting> configs;
+    std::ranges::copy_if(given, std::back_inserter(configs),
+                         [](const Setting& s) { return s.option->name == "config"; });
+    if (!configs.empty()) {
+        // Checked here, before the file is read, as the file's path comes from it.
+        if (auto error = apply(b, configs, false)) return std::move(*error);
+        const std::string& path = *b.config().config_file;
+        auto text = read_text(path);
+        if (auto* error = std::get_if<ConfigError>(&text)) return std::move(*error);
+        file_text = std::move(std::get<std::string>(text));
+        auto lines = read_config_lines(path, file_text);
+        if (auto* error = std::get_if<ConfigError>(&lines)) return std::move(*error);
+        from_file = std::move(std::get<std::vector<Setting>>(lines));
+    }
+
+    if (auto error = apply(b, from_file, true)) return std::move(*error);
+    if (auto error = apply(b, given, false)) return std::move(*error);
+    if (auto error = finish(b)) return std::move(*error);
+    return std::move(b.result);
+}
+
+std::variant<ParsedConfig, ConfigError> parse_options(int argc, const char* const* argv) {
+    std::vector<std::string_view> args;
+    for (int i = 0; i < argc; ++i) args.emplace_back(argv[i]);
+    return parse_options(args);
+}
+
+std::string help_text() {
+    const DaemonConfig defaults;
+    std::string out = "Usage: ternd [--config FILE] [OPTION]...\n\n";
+    append_wrapped(out,
+                   "Options are given as --name VALUE or --name=VALUE, flags as --name. A config file holds the "
+                   "same options without dashes, one per line: `name = value`, or a bare `name` for a flag; "
+                   "lines starting with # are comments, and values are taken literally. The file is read first "
+                   "and the command line applied on top: a single-valued option there replaces the file's, and "
+                   "repeatable options collect from both. coturn's spellings, listed with each option, are "
+                   "accepted too.",
+                   0);
+    const auto section = [&](std::string_view title, OptionGroup group) {
+        out += cat({"\n", title, "\n"});
+        for (const Option& o : kOptions)
+            if (o.group == group) describe(out, o, defaults);
+    };
+    section("Options:", OptionGroup::Tern);
+    section("coturn options, translated to the Tern option named:", OptionGroup::Coturn);
+    section("coturn flags accepted with no effect (ternd logs a notice saying why):", OptionGroup::Ignored);
+    return out;
+}
+
+}  // namespace tern::server

@@ -1,0 +1,27 @@
+#pragma once
+// Turns the operator's DaemonConfig into what the core runs on: relay addresses (wildcards resolved
+// to interface addresses, external IPs applied), the peer policy with the daemon's own addresses, and
+// the credential store. Used at start-up and again on SIGHUP.
+
+#include <string>
+#include <vector>
+
+#include "server/config/daemon_config.hpp"
+#include "server/core/core_config.hpp"
+#include "server/core/turn_server.hpp"
+
+namespace tern::server {
+
+struct DaemonPlan {
+    std::vector<protocol::TransportAddress> listen;
+    CoreConfig core;
+    ServerPolicies policies;
+    std::vector<std::string> warnings;  // for the log: odd but workable settings
+};
+
+DaemonPlan plan_daemon(const DaemonConfig& config);
+
+// Only the parts SIGHUP may change: users, secrets, realm, peer policy.
+ServerPolicies plan_policies(const DaemonConfig& config, const std::vector<protocol::TransportAddress>& listen);
+
+}  // namespace tern::server
