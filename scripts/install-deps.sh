@@ -12,7 +12,7 @@ packages=(
   # test and benchmark frameworks
   libgtest-dev libgmock-dev libbenchmark-dev
   # real third-party peers for integration tests
-  coturn python3 python3-aioice
+  coturn python3 python3-aioice python3-pytest
 )
 
 missing=()

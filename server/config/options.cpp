@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "protocol/opaque_string.hpp"
+#include "server/config/option_sources.hpp"
 
 namespace tern::server {
 
@@ -24,8 +25,6 @@ using protocol::TransportAddress;
 using SetResult = std::optional<std::string>;  // the reason a value is refused
 
 namespace {
-
-constexpr std::string_view kCommandLine = "command line";
 
 // Joins pieces into one string. Used instead of `"literal" + std::string`, on which GCC 12 warns
 // falsely (-Wrestrict).
@@ -58,6 +57,11 @@ struct Builder {
 }  // namespace detail
 
 using detail::Builder;
+using detail::kCommandLine;
+using detail::Setting;
+using detail::read_command_line;
+using detail::read_config_lines;
+using detail::read_text;
 
 namespace {
 
@@ -131,18 +135,6 @@ std::string join(const std::vector<T>& items, std::string_view separator) {
             out += item.to_string();
     }
     return out;
-}
-
-// The names an option answers to: its own, then its aliases.
-std::vector<std::string_view> names_of(const Option& o) {
-    std::vector<std::string_view> names{o.name};
-    std::string_view rest = o.aliases;
-    while (!rest.empty()) {
-        const auto space = rest.find(' ');
-        if (space != 0) names.push_back(rest.substr(0, space));
-        rest = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
-    }
-    return names;
 }
 
 // ---- Setters: each checks the text, then stores it. ----
@@ -670,124 +662,6 @@ constexpr Option kOptions[] = {
      .set = set_ignored},
 };
 
-const Option* find_option(std::string_view key) {
-    for (const Option& o : kOptions)
-        for (std::string_view name : names_of(o))
-            if (name == key) return &o;
-    return nullptr;
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j < row.size(); ++j) row[j] = j;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i + 1;
-        for (std::size_t j = 0; j < b.size(); ++j) {
-            const std::size_t above = row[j + 1];
-            row[j + 1] = std::min({above + 1, row[j] + 1, diagonal + (a[i] == b[j] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
-// "unknown option 'lisen' (did you mean 'listen'?)": typos in a config file are the common case.
-std::string unknown_option(std::string_view prefix, std::string_view key) {
-    const std::size_t tolerance = std::clamp<std::size_t>(key.size() / 3, 1, 2);
-    std::string_view best;
-    std::size_t best_distance = tolerance + 1;
-    for (const Option& o : kOptions)
-        for (std::string_view name : names_of(o))
-            if (const std::size_t d = edit_distance(key, name); d < best_distance) {
-                best = name;
-                best_distance = d;
-            }
-    std::string message = cat({"unknown option '", prefix, key, "'"});
-    if (!best.empty()) message += cat({" (did you mean '", prefix, best, "'?)"});
-    return message;
-}
-
-// ---- Reading the two sources ----
-
-// One option as found in a source, before its value is checked.
-struct Setting {
-    const Option* option;
-    std::string spelled;                    // as written: "--listen" on the command line, "listen" in a file
-    std::optional<std::string_view> value;  // into the arguments or the file text, which outlive it
-    std::string where;                      // "command line" or "FILE:LINE"
-    std::size_t line = 0;                   // LINE, in a file
-};
-
-std::variant<std::vector<Setting>, ConfigError> read_command_line(std::span<const std::string_view> args) {
-    std::vector<Setting> settings;
-    for (std::size_t i = 1; i < args.size(); ++i) {
-        std::string_view arg = args[i];
-        if (!arg.starts_with("--") || arg.size() == 2)
-            return ConfigError{std::string(kCommandLine),
-                               cat({"unexpected argument '", arg, "' (options start with --)"})};
-        arg.remove_prefix(2);
-        std::optional<std::string_view> value;
-        if (const auto eq = arg.find('='); eq != std::string_view::npos) {
-            value = arg.substr(eq + 1);
-            arg = arg.substr(0, eq);
-        }
-        const Option* option = find_option(arg);
-        if (option == nullptr) return ConfigError{std::string(kCommandLine), unknown_option("--", arg)};
-        // ternd takes no positional arguments, so a following word can only be this option's value. A
-        // following --word is taken for the next option, so `--listen --no-udp` reports a missing value.
-        if (!value && option->arity() != OptionArity::Flag && i + 1 < args.size() && !args[i + 1].starts_with("--"))
-            value = args[++i];
-        settings.push_back({option, cat({"--", arg}), value, std::string(kCommandLine)});
-    }
-    return settings;
-}
-
-std::variant<std::string, ConfigError> read_text(const std::string& path) {
-    struct Close {
-        void operator()(std::FILE* f) const { std::fclose(f); }
-    };
-    const auto failed = [&] {
-        return ConfigError{std::string(kCommandLine),
-                           cat({"--config: cannot read '", path, "': ", std::generic_category().message(errno)})};
-    };
-    errno = 0;
-    const std::unique_ptr<std::FILE, Close> file(std::fopen(path.c_str(), "rb"));
-    if (!file) return failed();
-    std::string text;
-    std::array<char, 4096> buffer;
-    for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), file.get())) > 0;)
-        text.append(buffer.data(), n);
-    if (std::ferror(file.get())) return failed();  // a directory opens, then fails to read (EISDIR)
-    return text;
-}
-
-std::variant<std::vector<Setting>, ConfigError> read_config_lines(std::string_view path, std::string_view text) {
-    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 byte order mark
-    std::vector<Setting> settings;
-    std::size_t line_number = 0;
-    while (!text.empty()) {
-        const auto newline = text.find('\n');
-        const std::string_view raw = text.substr(0, newline);
-        text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
-        ++line_number;
-        const std::string_view line = trim(raw);
-        if (line.empty() || line.front() == '#') continue;
-
-        std::string where = cat({path, ":", std::to_string(line_number)});
-        const auto eq = line.find('=');
-        const std::string_view key = trim(line.substr(0, eq));
-        std::optional<std::string_view> value;
-        if (eq != std::string_view::npos) value = trim(line.substr(eq + 1));
-        if (key.empty() || key.find_first_of(" \t") != std::string_view::npos)
-            return ConfigError{std::move(where), cat({"expected 'KEY = VALUE' or a bare KEY, got '", line, "'"})};
-        const Option* option = find_option(key);
-        if (option == nullptr) return ConfigError{std::move(where), unknown_option("", key)};
-        settings.push_back({option, std::string(key), value, std::move(where), line_number});
-    }
-    return settings;
-}
-
 // ---- Applying ----
 
 std::optional<ConfigError> apply(Builder& b, std::span<const Setting> settings, bool in_file) {
@@ -891,59 +765,6 @@ std::optional<ConfigError> finish(Builder& b) {
     return std::nullopt;
 }
 
-// ---- Help ----
-
-// Appends `text` wrapped at 100 columns, each line indented by `indent` spaces.
-void append_wrapped(std::string& out, std::string_view text, std::size_t indent) {
-    constexpr std::size_t kWidth = 100;
-    std::size_t column = 0;
-    while (!text.empty()) {
-        const auto space = text.find(' ');
-        const std::string_view word = text.substr(0, space);
-        text = space == std::string_view::npos ? std::string_view{} : text.substr(space + 1);
-        if (word.empty()) continue;
-        if (column > indent && column + 1 + word.size() > kWidth) {
-            out += '\n';
-            column = 0;
-        }
-        if (column == 0) {
-            out.append(indent, ' ');
-            column = indent;
-        } else {
-            out += ' ';
-            ++column;
-        }
-        out += word;
-        column += word.size();
-    }
-    out += '\n';
-}
-
-// coturn's spellings of a Tern option: its own name if coturn shares it, its aliases, and the coturn
-// entries that map onto it.
-std::string coturn_spellings(const Option& o) {
-    std::vector<std::string_view> names;
-    if (o.same_in_coturn) names.push_back(o.name);
-    const auto own = names_of(o);
-    names.insert(names.end(), own.begin() + 1, own.end());
-    for (const Option& other : kOptions)
-        if (other.maps_to == o.name) names.push_back(other.name);
-    return names.empty() ? std::string("none") : join(names, ", ");
-}
-
-void describe(std::string& out, const Option& o, const DaemonConfig& defaults) {
-    out += cat({"  --", o.name});
-    if (!o.placeholder.empty()) out += cat({" ", o.placeholder});
-    if (o.repeatable) out += "  (repeatable)";
-    out += '\n';
-    append_wrapped(out, o.help, 6);
-    if (o.show_default != nullptr) append_wrapped(out, cat({"default: ", o.show_default(defaults)}), 6);
-    if (o.group == OptionGroup::Tern)
-        append_wrapped(out, cat({"coturn: ", coturn_spellings(o)}), 6);
-    else if (!o.maps_to.empty())
-        append_wrapped(out, cat({"Tern: --", o.maps_to}), 6);
-}
-
 }  // namespace
 
 // ---- Public ----
@@ -1000,28 +821,6 @@ std::variant<ParsedConfig, ConfigError> parse_options(int argc, const char* cons
     std::vector<std::string_view> args;
     for (int i = 0; i < argc; ++i) args.emplace_back(argv[i]);
     return parse_options(args);
-}
-
-std::string help_text() {
-    const DaemonConfig defaults;
-    std::string out = "Usage: ternd [--config FILE] [OPTION]...\n\n";
-    append_wrapped(out,
-                   "Options are given as --name VALUE or --name=VALUE, flags as --name. A config file holds the "
-                   "same options without dashes, one per line: `name = value`, or a bare `name` for a flag; "
-                   "lines starting with # are comments, and values are taken literally. The file is read first "
-                   "and the command line applied on top: a single-valued option there replaces the file's, and "
-                   "repeatable options collect from both. coturn's spellings, listed with each option, are "
-                   "accepted too.",
-                   0);
-    const auto section = [&](std::string_view title, OptionGroup group) {
-        out += cat({"\n", title, "\n"});
-        for (const Option& o : kOptions)
-            if (o.group == group) describe(out, o, defaults);
-    };
-    section("Options:", OptionGroup::Tern);
-    section("coturn options, translated to the Tern option named:", OptionGroup::Coturn);
-    section("coturn flags accepted with no effect (ternd logs a notice saying why):", OptionGroup::Ignored);
-    return out;
 }
 
 }  // namespace tern::server
