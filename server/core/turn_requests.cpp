@@ -123,7 +123,7 @@ void TurnServer::send_allocate_success(const FiveTuple& client, const MessageVie
 
 void TurnServer::handle_allocate(const FiveTuple& client, const MessageView& request, const AuthOk& auth,
                                  Instant now) {
-    if (const Allocation* existing = allocations_.find(client)) {
+    if (const Allocation* existing = live_allocation(client, now)) {
         // A retransmission whose cached answer was evicted gets the success again; anything else
         // on a live 5-tuple is a mismatch.
         if (existing->created_by == request.transaction_id() && existing->username == auth.username)
@@ -220,7 +220,7 @@ void TurnServer::handle_allocate(const FiveTuple& client, const MessageView& req
 
 void TurnServer::handle_refresh(const FiveTuple& client, const MessageView& request, const AuthOk& auth,
                                 Instant now) {
-    Allocation* allocation = allocations_.find(client);
+    Allocation* allocation = live_allocation(client, now);
     if (allocation == nullptr) return send_error(client, request, ErrorCode::AllocationMismatch, &auth, now);
     if (allocation->username != auth.username)
         return send_error(client, request, ErrorCode::WrongCredentials, &auth, now);
@@ -243,6 +243,8 @@ void TurnServer::handle_refresh(const FiveTuple& client, const MessageView& requ
             const RelayEndpoint* relay = allocation->relay_for(*family);
             close_relay(*relay);
             allocations_.erase_relay(*allocation, *family);
+            io_.report({EventKind::AllocationRefreshed, client, auth.username,
+                        *family == AddressFamily::IPv6 ? "IPv6 relay released" : "IPv4 relay released"});
             const auto remaining = std::chrono::duration_cast<std::chrono::seconds>(allocation->expires - now.mono);
             granted = static_cast<std::uint32_t>(std::max<std::int64_t>(remaining.count(), 0));
         } else {
@@ -267,13 +269,14 @@ void TurnServer::handle_refresh(const FiveTuple& client, const MessageView& requ
 
 void TurnServer::handle_create_permission(const FiveTuple& client, const MessageView& request, const AuthOk& auth,
                                           Instant now) {
-    Allocation* allocation = allocations_.find(client);
+    Allocation* allocation = live_allocation(client, now);
     if (allocation == nullptr) return send_error(client, request, ErrorCode::AllocationMismatch, &auth, now);
     if (allocation->username != auth.username)
         return send_error(client, request, ErrorCode::WrongCredentials, &auth, now);
 
     // Every peer is checked before any permission is installed: the request succeeds or fails whole.
     std::size_t peers = 0;
+    std::vector<protocol::IpAddress> added;  // peers with no permission entry yet, each once
     const auto tx = request.transaction_id();
     for (const protocol::RawAttribute a : request.attributes()) {
         if (a.type != static_cast<std::uint16_t>(AttributeType::XorPeerAddress)) continue;
@@ -284,8 +287,15 @@ void TurnServer::handle_create_permission(const FiveTuple& client, const Message
         if (check_peer(client, auth.username, peer->address, false) != PeerVerdict::Allowed)
             return send_error(client, request, ErrorCode::Forbidden, &auth, now);
         ++peers;
+        const auto& ip = peer->address.ip;
+        const bool present = std::any_of(allocation->permissions.begin(), allocation->permissions.end(),
+                                         [&ip](const Permission& p) { return p.peer == ip; });
+        if (!present && std::find(added.begin(), added.end(), ip) == added.end()) added.push_back(ip);
     }
     if (peers == 0) return send_error(client, request, ErrorCode::BadRequest, &auth, now);
+    // The capacity too, so that a 508 leaves no permission behind.
+    if (allocation->permissions.size() + added.size() > config_.max_permissions)
+        return send_error(client, request, ErrorCode::InsufficientCapacity, &auth, now);
 
     const MonoTime expires = now.mono + config_.permission_lifetime;
     for (const protocol::RawAttribute a : request.attributes()) {
@@ -303,7 +313,7 @@ void TurnServer::handle_create_permission(const FiveTuple& client, const Message
 
 void TurnServer::handle_channel_bind(const FiveTuple& client, const MessageView& request, const AuthOk& auth,
                                      Instant now) {
-    Allocation* allocation = allocations_.find(client);
+    Allocation* allocation = live_allocation(client, now);
     if (allocation == nullptr) return send_error(client, request, ErrorCode::AllocationMismatch, &auth, now);
     if (allocation->username != auth.username)
         return send_error(client, request, ErrorCode::WrongCredentials, &auth, now);
@@ -319,12 +329,18 @@ void TurnServer::handle_channel_bind(const FiveTuple& client, const MessageView&
 
     // RFC 8656 §11.2: a number stays with its peer, and a peer with its number, while bound and for
     // the reuse delay after.
+    // A binding past its reuse delay no longer holds its number or peer, even before the sweep.
+    std::erase_if(allocation->channels, [&](const ChannelBinding& c) { return c.reusable <= now.mono; });
     ChannelBinding* by_number = allocation->binding_with_number(channel->channel);
     ChannelBinding* by_peer = allocation->binding_with_peer(peer->address);
     if ((by_number != nullptr && by_number->peer != peer->address) ||
         (by_peer != nullptr && by_peer->number != channel->channel))
         return send_error(client, request, ErrorCode::BadRequest, &auth, now);
 
+    // Capacity before any change, so that a 508 installs nothing (not even the permission). A failed
+    // grant_permission changes nothing either.
+    if (by_number == nullptr && allocation->channels.size() >= config_.max_channels)
+        return send_error(client, request, ErrorCode::InsufficientCapacity, &auth, now);
     const MonoTime expires = now.mono + config_.channel_lifetime;
     if (!allocation->grant_permission(peer->address.ip, now.mono + config_.permission_lifetime,
                                       config_.max_permissions))
@@ -333,8 +349,6 @@ void TurnServer::handle_channel_bind(const FiveTuple& client, const MessageView&
         by_number->expires = expires;
         by_number->reusable = expires + config_.channel_reuse_delay;
     } else {
-        if (allocation->channels.size() >= config_.max_channels)
-            return send_error(client, request, ErrorCode::InsufficientCapacity, &auth, now);
         allocation->channels.push_back(
             {channel->channel, peer->address, expires, expires + config_.channel_reuse_delay});
     }

@@ -143,7 +143,7 @@ void TurnServer::handle_binding(const FiveTuple& client, const MessageView& requ
 // Data paths: no allocation, no copy of the payload.
 
 void TurnServer::handle_send(const FiveTuple& client, const MessageView& indication, Instant now) {
-    Allocation* allocation = allocations_.find(client);
+    Allocation* allocation = live_allocation(client, now);
     if (allocation == nullptr) return stats_.count_drop(DropReason::NoAllocation);
     const auto peer = indication.get<attr::XorPeerAddress>();
     const auto data = indication.get<attr::Data>();
@@ -163,7 +163,7 @@ void TurnServer::handle_channel_data(const FiveTuple& client, std::span<const st
         bytes, client.is_stream() ? protocol::Framing::Stream : protocol::Framing::Datagram,
         config_.max_channel_number);
     if (!frame) return stats_.count_drop(DropReason::Malformed);
-    Allocation* allocation = allocations_.find(client);
+    Allocation* allocation = live_allocation(client, now);
     if (allocation == nullptr) return stats_.count_drop(DropReason::NoAllocation);
     const ChannelBinding* channel = allocation->active_channel(frame->channel, now.mono);
     if (channel == nullptr) return stats_.count_drop(DropReason::NoChannel);
@@ -178,7 +178,7 @@ void TurnServer::on_peer_datagram(RelayId relay, const protocol::TransportAddres
                                   std::span<std::uint8_t> storage, std::size_t payload_offset,
                                   std::size_t payload_size, Instant now) {
     Allocation* allocation = allocations_.find_by_relay(relay);
-    if (allocation == nullptr) return stats_.count_drop(DropReason::NoAllocation);
+    if (allocation == nullptr || allocation->expires <= now.mono) return stats_.count_drop(DropReason::NoAllocation);
     if (!allocation->has_permission(peer.ip, now.mono)) return stats_.count_drop(DropReason::NoPermission);
 
     std::span<const std::uint8_t> frame;
@@ -243,6 +243,17 @@ void TurnServer::update_policies(ServerPolicies policies, Instant) {
             return policies_.peers->check(c.peer) != PeerVerdict::Allowed;
         });
     });
+}
+
+Allocation* TurnServer::live_allocation(const FiveTuple& client, Instant now) {
+    Allocation* a = allocations_.find(client);
+    if (a == nullptr || a->expires > now.mono) return a;
+    // Expired but not yet swept: it is gone for every request, as if the tick had just run.
+    ++stats_.allocations_expired;
+    io_.report({EventKind::AllocationDeleted, a->client, a->username, "lifetime expired"});
+    for (std::size_t i = 0; i < a->relay_count; ++i) close_relay(a->relays[i]);
+    allocations_.erase(client);
+    return nullptr;
 }
 
 void TurnServer::remove_allocation(Allocation& allocation, std::string_view why) {

@@ -101,6 +101,8 @@ private:
                                             std::optional<RelayEndpoint>* reserved);
     void close_relay(const RelayEndpoint& endpoint);
     void remove_allocation(Allocation& allocation, std::string_view why);
+    // The client's allocation, or null; an expired one the sweep has not reached yet is removed.
+    Allocation* live_allocation(const FiveTuple& client, Instant now);
 
     std::chrono::seconds granted_lifetime(const protocol::MessageView& request) const;
     PeerVerdict check_peer(const FiveTuple& client, std::string_view username, const protocol::TransportAddress& peer,
