@@ -56,7 +56,7 @@ run_pytest() {  # binary-dir label
   TERN_BIN_DIR="$bin" /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider 2>&1 | tee "$log" || true
   local ok bad
   ok=$(grep -Eo '[0-9]+ passed' "$log" | tail -1 | grep -Eo '[0-9]+' || true)
-  bad=$(grep -Eo '[0-9]+ (failed|errors?)' "$log" | awk '{n += $1} END {if (NR) print n}')
+  bad=$( (grep -Eo '[0-9]+ (failed|errors?)' "$log" || true) | awk '{n += $1} END {if (NR) print n}')
   rm -f "$log"
   if [ -z "$ok" ] && [ -z "$bad" ]; then
     echo "pytest ($label) printed no summary"
