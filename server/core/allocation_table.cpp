@@ -17,13 +17,11 @@ Allocation& AllocationTable::insert(Allocation allocation) {
     auto [it, inserted] = by_client_.emplace(key, std::move(allocation));
     Allocation& a = it->second;
     for (std::size_t i = 0; i < a.relay_count; ++i) by_relay_[a.relays[i].id] = &a;
-    ++per_user_[a.username];
     return a;
 }
 
 void AllocationTable::forget_indexes(const Allocation& a) {
     for (std::size_t i = 0; i < a.relay_count; ++i) by_relay_.erase(a.relays[i].id);
-    if (const auto it = per_user_.find(a.username); it != per_user_.end() && --it->second == 0) per_user_.erase(it);
 }
 
 void AllocationTable::erase(const FiveTuple& client) {
@@ -41,11 +39,6 @@ void AllocationTable::erase_relay(Allocation& a, protocol::AddressFamily family)
         --a.relay_count;
         return;
     }
-}
-
-std::uint32_t AllocationTable::count_for_user(const std::string& username) const noexcept {
-    const auto it = per_user_.find(username);
-    return it == per_user_.end() ? 0 : it->second;
 }
 
 void AllocationTable::sweep(const std::function<bool(Allocation&)>& keep,

@@ -1,6 +1,6 @@
 #pragma once
 // All allocations of one shard, found by client 5-tuple (requests, ChannelData from the client) and
-// by relay socket (data from peers), with per-user counts for quotas. Allocation addresses are
+// by relay socket (data from peers). (Quota counts live in SharedCounters, across shards.) Allocation addresses are
 // stable while the allocation exists (node-based map), so the relay index can point at them.
 
 #include <cstdint>
@@ -25,7 +25,6 @@ public:
     void erase_relay(Allocation& allocation, protocol::AddressFamily family);
 
     std::size_t size() const noexcept { return by_client_.size(); }
-    std::uint32_t count_for_user(const std::string& username) const noexcept;
 
     // Visits every allocation; the visitor returns true to keep it, false to have it removed after
     // `on_remove` ran (which closes its relays).
@@ -41,7 +40,6 @@ private:
 
     std::unordered_map<FiveTuple, Allocation> by_client_;
     std::unordered_map<RelayId, Allocation*> by_relay_;
-    std::unordered_map<std::string, std::uint32_t> per_user_;
 };
 
 }  // namespace tern::server

@@ -164,10 +164,20 @@ void TurnServer::handle_allocate(const FiveTuple& client, const MessageView& req
     if (!token && primary_address == nullptr)
         return send_error(client, request, ErrorCode::AddressFamilyNotSupported, &auth, now);
 
-    if (config_.user_quota != 0 && allocations_.count_for_user(auth.username) >= config_.user_quota)
-        return send_error(client, request, ErrorCode::AllocationQuotaReached, &auth, now);
-    if (config_.max_allocations != 0 && allocations_.size() >= config_.max_allocations)
-        return send_error(client, request, ErrorCode::InsufficientCapacity, &auth, now);
+    // The quota slot is taken now and given back on any failure below, so shards racing for the
+    // last slot cannot both win.
+    switch (counters_.try_add(auth.username, config_.max_allocations, config_.user_quota)) {
+        case SharedCounters::Refusal::User:
+            return send_error(client, request, ErrorCode::AllocationQuotaReached, &auth, now);
+        case SharedCounters::Refusal::Total:
+            return send_error(client, request, ErrorCode::InsufficientCapacity, &auth, now);
+        case SharedCounters::Refusal::None:
+            break;
+    }
+    const auto refuse = [&](ErrorCode code) {
+        counters_.remove(auth.username);
+        send_error(client, request, code, &auth, now);
+    };
 
     Allocation allocation;
     allocation.client = client;
@@ -180,14 +190,14 @@ void TurnServer::handle_allocate(const FiveTuple& client, const MessageView& req
     std::optional<std::uint64_t> new_token;
     if (token) {
         const auto it = reservations_.find(*token);
-        if (it == reservations_.end()) return send_error(client, request, ErrorCode::InsufficientCapacity, &auth, now);
+        if (it == reservations_.end()) return refuse(ErrorCode::InsufficientCapacity);
         allocation.relays[allocation.relay_count++] = it->second.endpoint;
         reservations_.erase(it);
     } else {
         std::optional<RelayEndpoint> reserved;
         const bool reserve_next = even_port && even_port->reserve_next;
         const auto endpoint = open_relay(*primary_address, even_port.has_value(), reserve_next, &reserved);
-        if (!endpoint) return send_error(client, request, ErrorCode::InsufficientCapacity, &auth, now);
+        if (!endpoint) return refuse(ErrorCode::InsufficientCapacity);
         allocation.relays[allocation.relay_count++] = *endpoint;
         if (reserved) {
             std::uint64_t value = 0;

@@ -32,19 +32,29 @@ std::string_view to_string(DropReason r) noexcept {
 
 TurnServer::TurnServer(CoreConfig config, ServerPolicies policies, std::span<const std::uint8_t, 32> nonce_key,
                        ServerIo& io, auth::Random& random)
+    : TurnServer(std::move(config), std::move(policies), nonce_key, io, random, std::make_unique<SharedCounters>(),
+                 nullptr) {}
+
+TurnServer::TurnServer(CoreConfig config, ServerPolicies policies, std::span<const std::uint8_t, 32> nonce_key,
+                       ServerIo& io, auth::Random& random, SharedCounters& counters)
+    : TurnServer(std::move(config), std::move(policies), nonce_key, io, random, nullptr, &counters) {}
+
+TurnServer::TurnServer(CoreConfig config, ServerPolicies policies, std::span<const std::uint8_t, 32> nonce_key,
+                       ServerIo& io, auth::Random& random, std::unique_ptr<SharedCounters> own,
+                       SharedCounters* shared)
     : config_(std::move(config)),
       policies_(std::move(policies)),
       nonces_(nonce_key, config_.nonce_lifetime),
       io_(io),
-      random_(random) {
+      random_(random),
+      own_counters_(std::move(own)),
+      counters_(shared != nullptr ? *shared : *own_counters_) {
     for (const auto& r : config_.relay_addresses)
         port_pools_.emplace_back(r.local, PortPool(config_.relay_port_min, config_.relay_port_max));
 }
 
 TurnServer::~TurnServer() {
-    allocations_.for_each([this](Allocation& a) {
-        for (std::size_t i = 0; i < a.relay_count; ++i) io_.close_relay(a.relays[i].id);
-    });
+    allocations_.for_each([this](Allocation& a) { release_relays_and_quota(a); });
     for (const auto& [token, r] : reservations_) io_.close_relay(r.endpoint.id);
 }
 
@@ -221,7 +231,7 @@ void TurnServer::on_tick(Instant now) {
             ++stats_.allocations_expired;
             io_.report({EventKind::AllocationDeleted, a.client, a.username,
                         credential ? "credential expired" : "lifetime expired"});
-            for (std::size_t i = 0; i < a.relay_count; ++i) close_relay(a.relays[i]);
+            release_relays_and_quota(a);
         });
     std::erase_if(reservations_, [&](const auto& entry) {
         if (entry.second.expires > now.mono) return false;
@@ -251,15 +261,20 @@ Allocation* TurnServer::live_allocation(const FiveTuple& client, Instant now) {
     // Expired but not yet swept: it is gone for every request, as if the tick had just run.
     ++stats_.allocations_expired;
     io_.report({EventKind::AllocationDeleted, a->client, a->username, "lifetime expired"});
-    for (std::size_t i = 0; i < a->relay_count; ++i) close_relay(a->relays[i]);
+    release_relays_and_quota(*a);
     allocations_.erase(client);
     return nullptr;
+}
+
+void TurnServer::release_relays_and_quota(const Allocation& allocation) {
+    for (std::size_t i = 0; i < allocation.relay_count; ++i) close_relay(allocation.relays[i]);
+    counters_.remove(allocation.username);
 }
 
 void TurnServer::remove_allocation(Allocation& allocation, std::string_view why) {
     ++stats_.allocations_deleted;
     io_.report({EventKind::AllocationDeleted, allocation.client, allocation.username, why});
-    for (std::size_t i = 0; i < allocation.relay_count; ++i) close_relay(allocation.relays[i]);
+    release_relays_and_quota(allocation);
     const FiveTuple key = allocation.client;
     allocations_.erase(key);
 }

@@ -22,6 +22,7 @@
 #include "server/core/port_pool.hpp"
 #include "server/core/response_cache.hpp"
 #include "server/core/server_io.hpp"
+#include "server/core/shared_counters.hpp"
 #include "server/policy/peer_policy.hpp"
 
 namespace tern::server {
@@ -34,8 +35,11 @@ struct ServerPolicies {
 
 class TurnServer {
 public:
+    // `counters` is shared by every shard of one daemon, for the quotas; the first form keeps its own.
     TurnServer(CoreConfig config, ServerPolicies policies, std::span<const std::uint8_t, 32> nonce_key,
                ServerIo& io, auth::Random& random);
+    TurnServer(CoreConfig config, ServerPolicies policies, std::span<const std::uint8_t, 32> nonce_key,
+               ServerIo& io, auth::Random& random, SharedCounters& counters);
     ~TurnServer();
     TurnServer(const TurnServer&) = delete;
     TurnServer& operator=(const TurnServer&) = delete;
@@ -63,6 +67,9 @@ public:
     std::size_t allocation_count() const noexcept { return allocations_.size(); }
 
 private:
+    TurnServer(CoreConfig config, ServerPolicies policies, std::span<const std::uint8_t, 32> nonce_key, ServerIo& io,
+               auth::Random& random, std::unique_ptr<SharedCounters> own, SharedCounters* shared);
+
     struct Reservation {
         RelayEndpoint endpoint;
         MonoTime expires;
@@ -101,6 +108,7 @@ private:
                                             std::optional<RelayEndpoint>* reserved);
     void close_relay(const RelayEndpoint& endpoint);
     void remove_allocation(Allocation& allocation, std::string_view why);
+    void release_relays_and_quota(const Allocation& allocation);
     // The client's allocation, or null; an expired one the sweep has not reached yet is removed.
     Allocation* live_allocation(const FiveTuple& client, Instant now);
 
@@ -115,6 +123,8 @@ private:
     ServerIo& io_;
     auth::Random& random_;
 
+    std::unique_ptr<SharedCounters> own_counters_;  // when no shared ones were given
+    SharedCounters& counters_;
     AllocationTable allocations_;
     std::vector<std::pair<protocol::IpAddress, PortPool>> port_pools_;
     std::unordered_map<std::uint64_t, Reservation> reservations_;
