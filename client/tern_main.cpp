@@ -1,11 +1,13 @@
-// `tern`: the command-line companion of ternd. For now it decodes STUN/TURN messages and runs a
-// self-check of the codec; identity, token and relay commands arrive with their issues.
+// `tern`: the command-line companion of ternd. It decodes STUN/TURN messages, runs a self-check of
+// the codec, and drives ternd's HTTP API (identities, user access tokens, relay configurations; see
+// api_commands.hpp).
 
 #include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "client/api_commands.hpp"
 #include "client/describe_message.hpp"
 #include "protocol/attributes/all.hpp"
 #include "protocol/credentials.hpp"
@@ -22,6 +24,11 @@ constexpr std::string_view kUsage =
     "  decode HEX     describe a STUN message or ChannelData frame given as hex\n"
     "  selfcheck      encode, sign and parse sample messages; exit 0 when the codec works\n"
     "  help           this text\n";
+
+void print_usage(std::FILE* to) {
+    std::fputs(kUsage.data(), to);
+    std::fputs(tern::client::kApiUsage.data(), to);
+}
 
 std::optional<std::vector<std::uint8_t>> parse_hex(std::string_view hex) {
     std::vector<std::uint8_t> out;
@@ -87,10 +94,14 @@ int main(int argc, char** argv) {
     const std::string_view command = argc > 1 ? argv[1] : "help";
     if (command == "decode" && argc == 3) return decode(argv[2]);
     if (command == "selfcheck" && argc == 2) return selfcheck();
+    if (tern::client::is_api_command(command)) {
+        const std::vector<std::string_view> args(argv + 1, argv + argc);
+        return tern::client::run_api_command(args);
+    }
     if (command == "help" || command == "--help" || command == "-h") {
-        std::fputs(kUsage.data(), stdout);
+        print_usage(stdout);
         return 0;
     }
-    std::fputs(kUsage.data(), stderr);
+    print_usage(stderr);
     return 2;
 }

@@ -66,6 +66,18 @@ struct DaemonConfig {
     std::uint32_t user_quota = 0;       // 0: no limit
     bool rfc5766_channels = false;      // accept channel numbers 0x5000-0x7FFF too
 
+    // HTTP API: identities, user access tokens and relay configurations (ACS-shaped). The relay and
+    // the API run in one process by default; either can be turned off, so an API node and relay nodes
+    // can share one access key and one auth secret.
+    bool relay = true;                                      // false (--no-relay): serve the API only
+    bool http = true;                                       // false (--no-http): relay only
+    std::optional<protocol::TransportAddress> http_listen;  // unset: 127.0.0.1:8080
+    std::optional<std::string> http_cert;                   // PEM chain; with http_key, HTTPS
+    std::optional<std::string> http_key;                    // PEM private key
+    std::optional<std::string> access_key_file;             // unset: generated in state_dir
+    std::string state_dir = "./tern-state";                 // access key, auth secret, identities
+    std::vector<std::string> public_urls;                   // ICE URLs; empty: derived from listen
+
     // Operations.
     LogLevel log_level = LogLevel::Info;
     LogFormat log_format = LogFormat::Text;

@@ -356,6 +356,53 @@ SetResult set_software(Builder& b, std::string_view v) {
     return std::nullopt;
 }
 
+// ---- HTTP API ----
+
+SetResult set_http_listen(Builder& b, std::string_view v) {
+    const auto address = TransportAddress::parse(v);
+    if (!address || address->port == 0) return got("ADDR:PORT (an IPv6 address in brackets, as [::1]:8080)", v);
+    b.config().http_listen = *address;
+    return std::nullopt;
+}
+
+template <auto Member>  // a std::string or std::optional<std::string> member holding a path
+SetResult set_path(Builder& b, std::string_view v) {
+    b.config().*Member = std::string(v);
+    return std::nullopt;
+}
+
+SetResult set_no_relay(Builder& b, std::string_view) {
+    b.config().relay = false;
+    return std::nullopt;
+}
+
+SetResult set_no_http(Builder& b, std::string_view) {
+    b.config().http = false;
+    return std::nullopt;
+}
+
+// RFC 7064/7065 URIs: stun:HOST[:PORT], turn:HOST[:PORT][?transport=udp|tcp], and the same for turns:.
+// They are handed to clients as they are, so only their shape is checked.
+SetResult set_public_url(Builder& b, std::string_view v) {
+    const auto expected = [&] {
+        return got("stun:HOST[:PORT], turn:HOST[:PORT][?transport=udp|tcp] or turns:HOST[:PORT][?transport=...]", v);
+    };
+    const auto colon = v.find(':');
+    if (colon == std::string_view::npos) return expected();
+    const std::string_view scheme = v.substr(0, colon);
+    std::string_view rest = v.substr(colon + 1);
+    const auto question = rest.find('?');
+    const std::string_view host = rest.substr(0, question);
+    const std::string_view query = question == std::string_view::npos ? "" : rest.substr(question + 1);
+    const bool host_ok = !host.empty() && host.front() != '/' &&
+                         std::ranges::none_of(host, [](char c) { return c <= ' ' || c == '#' || c == 0x7f; });
+    const bool query_ok = question == std::string_view::npos ||
+                          (scheme != "stun" && (query == "transport=udp" || query == "transport=tcp"));
+    if ((scheme != "stun" && scheme != "turn" && scheme != "turns") || !host_ok || !query_ok) return expected();
+    b.config().public_urls.emplace_back(v);
+    return std::nullopt;
+}
+
 SetResult set_help(Builder& b, std::string_view) {
     b.result.help = true;
     return std::nullopt;
@@ -566,6 +613,45 @@ constexpr Option kOptions[] = {
      .help = "Value of the SOFTWARE attribute in responses.",
      .show_default = [](const DaemonConfig& c) { return c.software; },
      .set = set_software},
+    {.name = "http-listen",
+     .placeholder = "ADDR:PORT",
+     .help = "Serve the HTTP API (identities, user access tokens, relay configurations) on ADDR:PORT. It manages "
+             "identities, so it binds loopback unless told otherwise.",
+     .show_default = [](const DaemonConfig& c) { return effective_http_listen(c).to_string(); },
+     .set = set_http_listen},
+    {.name = "http-cert",
+     .placeholder = "FILE",
+     .help = "PEM certificate chain; with http-key, the API is served over HTTPS.",
+     .show_default = show_none,
+     .set = set_path<&DaemonConfig::http_cert>},
+    {.name = "http-key",
+     .placeholder = "FILE",
+     .help = "PEM private key of http-cert.",
+     .show_default = show_none,
+     .set = set_path<&DaemonConfig::http_key>},
+    {.name = "no-relay",
+     .help = "Serve the HTTP API only: no STUN/TURN listeners. Give the relay nodes the same auth-secret.",
+     .set = set_no_relay},
+    {.name = "no-http", .help = "Relay only: no HTTP API.", .set = set_no_http},
+    {.name = "access-key-file",
+     .placeholder = "FILE",
+     .help = "The access key (base64) that signs management requests and user access tokens; give several "
+             "API nodes the same file. Without it, a key is generated once and kept in state-dir.",
+     .show_default = [](const DaemonConfig&) { return std::string("generated in state-dir"); },
+     .set = set_path<&DaemonConfig::access_key_file>},
+    {.name = "state-dir",
+     .placeholder = "DIR",
+     .help = "Where the API keeps its identity database and, when not given, its generated access key and "
+             "auth-secret (created with mode 0700, files 0600).",
+     .show_default = [](const DaemonConfig& c) { return c.state_dir; },
+     .set = set_path<&DaemonConfig::state_dir>},
+    {.name = "public-url",
+     .placeholder = "URL",
+     .repeatable = true,
+     .help = "An ICE server URL handed out in relay configurations: stun:HOST:PORT, "
+             "turn:HOST:PORT?transport=udp|tcp or turns:HOST:PORT?transport=tcp.",
+     .show_default = [](const DaemonConfig&) { return std::string("stun: and turn: URLs of each listen address"); },
+     .set = set_public_url},
     {.name = "help", .command_line_only = true, .help = "Print this help and exit.", .set = set_help},
     {.name = "version", .command_line_only = true, .help = "Print the version and exit.", .set = set_version},
 
@@ -727,6 +813,7 @@ std::optional<ConfigError> finish(Builder& b) {
     drop_repeats(c.auth_secrets);
     drop_repeats(c.allow_peers);
     drop_repeats(c.deny_peers);
+    drop_repeats(c.public_urls);
 
     // The source of the last of these options applied; the message names the options itself.
     const auto blame = [&](std::initializer_list<std::string_view> names) {
@@ -736,6 +823,10 @@ std::optional<ConfigError> finish(Builder& b) {
     };
     if (!c.udp && !c.tcp)
         return ConfigError{blame({"no-udp", "no-tcp"}), "no-udp and no-tcp leave nothing to listen on"};
+    if (!c.relay && !c.http)
+        return ConfigError{blame({"no-relay", "no-http"}), "no-relay and no-http leave nothing to serve"};
+    if (c.http_cert.has_value() != c.http_key.has_value())
+        return ConfigError{blame({"http-cert", "http-key"}), "http-cert and http-key must be given together"};
     if (c.relay_port_min > c.relay_port_max)
         return ConfigError{blame({"relay-ports", "min-port", "max-port"}),
                            cat({"relay-ports: MIN ", std::to_string(c.relay_port_min), " is above MAX ",
@@ -776,6 +867,10 @@ std::span<const Option> option_table() { return kOptions; }
 std::vector<TransportAddress> effective_listen(const DaemonConfig& config) {
     if (!config.listen.empty()) return config.listen;
     return {{unspecified(AddressFamily::IPv4), 3478}, {unspecified(AddressFamily::IPv6), 3478}};
+}
+
+TransportAddress effective_http_listen(const DaemonConfig& config) {
+    return config.http_listen.value_or(TransportAddress{IpAddress::v4({127, 0, 0, 1}), 8080});
 }
 
 std::variant<ParsedConfig, ConfigError> parse_options(std::span<const std::string_view> args) {

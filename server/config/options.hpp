@@ -59,6 +59,10 @@ std::string help_text();
 // The addresses to listen on: config.listen, or 0.0.0.0:3478 and [::]:3478 when it is empty.
 std::vector<protocol::TransportAddress> effective_listen(const DaemonConfig& config);
 
+// The HTTP API's address: config.http_listen, or 127.0.0.1:8080 (loopback, as the API manages
+// identities) when it is unset.
+protocol::TransportAddress effective_http_listen(const DaemonConfig& config);
+
 // ---- The table, exposed so tests (and a future config dump) can walk it. ----
 
 namespace detail {

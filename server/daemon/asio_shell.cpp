@@ -104,7 +104,7 @@ void AsioShell::close() {
 // UDP: listeners and relays
 
 std::shared_ptr<AsioShell::UdpSocket> AsioShell::open_udp(const protocol::TransportAddress& local, bool listener,
-                                                           std::string* error) {
+                                                           bool reuse_port, std::string* error) {
     const int af = af_of(local.ip);
     const int fd = ::socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
@@ -113,6 +113,7 @@ std::shared_ptr<AsioShell::UdpSocket> AsioShell::open_udp(const protocol::Transp
     }
     const int one = 1;
     if (af == AF_INET6) ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (reuse_port) ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
     if (listener) {
         // Wildcard listeners learn each datagram's destination so replies leave from that address.
         if (af == AF_INET) ::setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
@@ -195,7 +196,7 @@ AsioShell::UdpSocket* AsioShell::listener_for(const protocol::TransportAddress& 
 }
 
 std::optional<RelayId> AsioShell::open_relay(const protocol::TransportAddress& local) {
-    auto s = open_udp(local, false, nullptr);
+    auto s = open_udp(local, false, false, nullptr);
     if (!s) return std::nullopt;
     s->relay = next_relay_++;
     if (next_relay_ == 0) next_relay_ = 1;
@@ -370,11 +371,11 @@ void AsioShell::drop(const std::shared_ptr<TcpConnection>& c, std::string_view w
 // ---------------------------------------------------------------------------------------------------
 
 std::optional<std::string> AsioShell::listen(const std::vector<protocol::TransportAddress>& addresses, bool udp_on,
-                                             bool tcp_on) {
+                                             bool tcp_on, bool reuse_port) {
     for (const auto& a : addresses) {
         if (udp_on) {
             std::string error;
-            auto s = open_udp(a, true, &error);
+            auto s = open_udp(a, true, reuse_port, &error);
             if (!s) return fmt::format("udp {}: {}", a.to_string(), error);
             listeners_.push_back(s);
             arm(s);
@@ -386,6 +387,11 @@ std::optional<std::string> AsioShell::listen(const std::vector<protocol::Transpo
             acceptor->open(endpoint.protocol(), ec);
             if (!ec && a.ip.family == protocol::AddressFamily::IPv6) acceptor->set_option(asio::ip::v6_only(true), ec);
             if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
+            if (!ec && reuse_port) {
+                const int one = 1;
+                if (::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
+                    ec.assign(errno, boost::system::system_category());
+            }
             if (!ec) acceptor->bind(endpoint, ec);
             if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
             if (ec) return fmt::format("tcp {}: {}", a.to_string(), ec.message());

@@ -29,8 +29,11 @@ public:
     AsioShell(const AsioShell&) = delete;
     AsioShell& operator=(const AsioShell&) = delete;
 
-    // Opens the listeners; the reason on failure (address in use, no such address...).
-    std::optional<std::string> listen(const std::vector<protocol::TransportAddress>& addresses, bool udp, bool tcp);
+    // Opens the listeners; the reason on failure (address in use, no such address...). `reuse_port`
+    // lets every shard bind the same addresses (SO_REUSEPORT); the kernel then spreads clients by
+    // their addresses, so one client's packets always reach the same shard.
+    std::optional<std::string> listen(const std::vector<protocol::TransportAddress>& addresses, bool udp, bool tcp,
+                                      bool reuse_port = false);
     // Starts delivering traffic to `core` (created after this shell, since it needs it as ServerIo).
     void attach(TurnServer& core, std::uint16_t max_channel_number);
     // Closes listeners and connections; relays are closed by the core's destructor.
@@ -68,7 +71,8 @@ private:
         bool closed = false;
     };
 
-    std::shared_ptr<UdpSocket> open_udp(const protocol::TransportAddress& local, bool listener, std::string* error);
+    std::shared_ptr<UdpSocket> open_udp(const protocol::TransportAddress& local, bool listener, bool reuse_port,
+                                        std::string* error);
     void arm(const std::shared_ptr<UdpSocket>& s);
     void drain_listener(UdpSocket& s);
     void drain_relay(UdpSocket& s);

@@ -43,7 +43,10 @@ ServerPolicies plan_policies(const DaemonConfig& config, const std::vector<proto
     PeerPolicy::Rules rules;
     rules.allow = config.allow_peers;
     rules.deny = config.deny_peers;
-    for (const auto& l : listen) {
+    // The HTTP API's address too: a relay must not become a way to reach the management API.
+    std::vector<protocol::TransportAddress> own = listen;
+    if (config.http) own.push_back(effective_http_listen(config));
+    for (const auto& l : own) {
         rules.own_addresses.push_back(l);
         if (!is_unspecified(l.ip)) continue;
         for (const auto& ip : interface_addresses(l.ip.family)) rules.own_addresses.push_back({ip, l.port});

@@ -21,7 +21,8 @@ struct DaemonPlan {
 
 DaemonPlan plan_daemon(const DaemonConfig& config);
 
-// Only the parts SIGHUP may change: users, secrets, realm, peer policy.
+// Only the parts SIGHUP may change: users, secrets, realm, peer policy. The peer policy's own
+// addresses are the listen addresses and, when the HTTP API runs, its address.
 ServerPolicies plan_policies(const DaemonConfig& config, const std::vector<protocol::TransportAddress>& listen);
 
 }  // namespace tern::server

@@ -1,6 +1,7 @@
 // ternd: the Tern relay daemon. Reads options (command line and --config file), opens listeners,
-// runs the TURN core on one Asio loop, ticks expiry once a second, and handles SIGTERM/SIGINT (clean
-// exit) and SIGHUP (reload users, secrets, peer policy and log level; allocations stay).
+// runs the TURN core and the HTTP API on one Asio loop, ticks expiry once a second, and handles
+// SIGTERM/SIGINT (clean exit) and SIGHUP (reload users, secrets, peer policy, public URLs and log
+// level; allocations stay). --no-relay serves the API alone, --no-http the relay alone.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -15,6 +16,8 @@
 #include "server/daemon/asio_shell.hpp"
 #include "server/daemon/daemon_setup.hpp"
 #include "server/daemon/logger.hpp"
+#include "server/http/api_node.hpp"
+#include "server/http/api_state.hpp"
 
 namespace {
 
@@ -30,6 +33,58 @@ std::string join(const std::vector<tern::protocol::TransportAddress>& addresses)
         out += a.to_string();
     }
     return out;
+}
+
+// Loads (or makes, on first start) the API's access key and auth secret; says where they are, and
+// prints a new access key's connection string once, on stdout, for the operator to copy.
+std::optional<tern::http::ApiState> prepare_api(DaemonConfig& config, tern::auth::Random& random, const Logger& log) {
+    auto prepared = tern::http::prepare_api_state(config, random);
+    if (auto* error = std::get_if<std::string>(&prepared)) {
+        log.error("cannot prepare the HTTP API's state", {{"detail", *error}});
+        return std::nullopt;
+    }
+    auto state = std::move(std::get<tern::http::ApiState>(prepared));
+    tern::http::use_state_auth_secret(config, state);
+    if (state.access_key_created) {
+        std::printf("ternd: generated a new access key (kept in %s). Connection string of the API, shown once:\n%s\n",
+                    state.access_key_file.c_str(), tern::http::connection_string(config, state).c_str());
+        std::fflush(stdout);
+    }
+    log.info(state.access_key_created ? "access key generated" : "access key loaded",
+             {{"file", state.access_key_file.string()}});
+    if (state.auth_secret)
+        log.info(state.auth_secret_created ? "auth secret generated" : "auth secret loaded",
+                 {{"file", state.auth_secret_file.string()},
+                  {"detail", "give relay nodes this file's content as --auth-secret"}});
+    return state;
+}
+
+// Opens the identity database and the listener. A failure to bind the default address is only a
+// warning while the relay runs (another process may own 127.0.0.1:8080); anything asked for
+// explicitly must work.
+std::variant<std::unique_ptr<tern::http::ApiNode>, int> start_api(asio::io_context& io, const Logger& log,
+                                                                  const DaemonConfig& config, const DaemonPlan& plan,
+                                                                  const tern::http::ApiState& state,
+                                                                  tern::auth::Random& random) {
+    auto opened = tern::http::ApiNode::open(io, log, state, tern::http::relay_settings(config, plan), random);
+    if (auto* error = std::get_if<std::string>(&opened)) {
+        log.error("cannot start the HTTP API", {{"detail", *error}});
+        return 1;
+    }
+    auto api = std::move(std::get<std::unique_ptr<tern::http::ApiNode>>(opened));
+    const std::string address = effective_http_listen(config).to_string();
+    if (const auto error = api->listen(config)) {
+        if (config.http_listen || !config.relay || config.http_cert) {
+            log.error("cannot serve the HTTP API", {{"detail", *error}});
+            return 1;
+        }
+        log.warning("HTTP API not started; give --http-listen ADDR:PORT, or --no-http", {{"detail", *error}});
+        return std::unique_ptr<tern::http::ApiNode>{};
+    }
+    log.info("http api listening", {{"address", address}, {"tls", config.http_cert ? "yes" : "no"}});
+    if (!config.relay && config.public_urls.empty())
+        log.warning("no-relay without public-url: relay configurations name this host's listen addresses");
+    return api;
 }
 
 void tick_every_second(asio::steady_timer& timer, TurnServer& core) {
@@ -64,21 +119,38 @@ int main(int argc, char** argv) {
     log.configure(options.config.log_level, options.config.log_format);
     for (const auto& notice : options.notices) log.warning("config notice", {{"detail", notice}});
 
-    DaemonPlan plan = plan_daemon(options.config);
-    for (const auto& w : plan.warnings) log.warning("config", {{"detail", w}});
+    DaemonConfig config = options.config;
+    tern::auth::SystemRandom random;
+    std::optional<tern::http::ApiState> api_state;
+    if (config.http) {
+        api_state = prepare_api(config, random, log);
+        if (!api_state) return 1;
+    }
+
+    DaemonPlan plan = plan_daemon(config);
+    if (config.relay)
+        for (const auto& w : plan.warnings) log.warning("config", {{"detail", w}});
 
     asio::io_context io;
     AsioShell shell(io, log);
-    if (const auto error = shell.listen(plan.listen, options.config.udp, options.config.tcp)) {
-        log.error("cannot listen", {{"detail", *error}});
-        return 1;
+    std::unique_ptr<TurnServer> core;
+    if (config.relay) {
+        if (const auto error = shell.listen(plan.listen, config.udp, config.tcp)) {
+            log.error("cannot listen", {{"detail", *error}});
+            return 1;
+        }
+        std::array<std::uint8_t, 32> nonce_key{};
+        random.fill(nonce_key);
+        core = std::make_unique<TurnServer>(plan.core, plan.policies, nonce_key, shell, random);
+        shell.attach(*core, plan.core.max_channel_number);
     }
 
-    tern::auth::SystemRandom random;
-    std::array<std::uint8_t, 32> nonce_key{};
-    random.fill(nonce_key);
-    auto core = std::make_unique<TurnServer>(plan.core, plan.policies, nonce_key, shell, random);
-    shell.attach(*core, plan.core.max_channel_number);
+    std::unique_ptr<tern::http::ApiNode> api;
+    if (api_state) {
+        auto started = start_api(io, log, config, plan, *api_state, random);
+        if (auto* status = std::get_if<int>(&started)) return *status;
+        api = std::move(std::get<std::unique_ptr<tern::http::ApiNode>>(started));
+    }
 
     std::string relays;
     for (const auto& r : plan.core.relay_addresses) {
@@ -86,14 +158,14 @@ int main(int argc, char** argv) {
         relays += r.local.to_string();
         if (r.advertised != r.local) relays += fmt::format("={}", r.advertised.to_string());
     }
-    log.info("ternd started", {{"listen", join(plan.listen)},
-                               {"relay", relays},
+    log.info("ternd started", {{"listen", config.relay ? join(plan.listen) : "none (no-relay)"},
+                               {"relay", config.relay ? relays : "none"},
                                {"ports", std::to_string(plan.core.relay_port_min) + "-" +
                                              std::to_string(plan.core.relay_port_max)},
-                               {"realm", options.config.realm}});
+                               {"realm", config.realm}});
 
     asio::steady_timer ticker(io);
-    tick_every_second(ticker, *core);
+    if (core) tick_every_second(ticker, *core);
 
     asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
     std::function<void(const boost::system::error_code&, int)> on_signal;
@@ -104,9 +176,11 @@ int main(int argc, char** argv) {
             if (auto* error = std::get_if<ConfigError>(&reparsed)) {
                 log.error("reload refused, keeping the running configuration", {{"detail", error->to_string()}});
             } else {
-                const auto& next = std::get<ParsedConfig>(reparsed).config;
+                DaemonConfig next = std::get<ParsedConfig>(reparsed).config;
+                if (api_state) tern::http::use_state_auth_secret(next, *api_state);
                 log.configure(next.log_level, next.log_format);
-                core->update_policies(plan_policies(next, plan.listen), Instant::now());
+                if (core) core->update_policies(plan_policies(next, plan.listen), Instant::now());
+                if (api) api->reload(tern::http::relay_settings(next, plan));
                 log.info("configuration reloaded", {{"users", std::to_string(next.users.size())},
                                                     {"secrets", std::to_string(next.auth_secrets.size())}});
             }
@@ -114,8 +188,9 @@ int main(int argc, char** argv) {
             return;
         }
         log.info("shutting down", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"},
-                                   {"allocations", std::to_string(core->allocation_count())}});
+                                   {"allocations", std::to_string(core ? core->allocation_count() : 0)}});
         ticker.cancel();
+        if (api) api->close();
         shell.close();
         core.reset();  // closes every relay socket
         io.stop();

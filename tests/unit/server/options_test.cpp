@@ -135,7 +135,18 @@ struct Case {
     std::string name;   // as written, without dashes
     std::string value;  // empty for a flag
     std::function<void(const ParsedConfig&)> check;
+    // An option this one needs beside it (name, value), given after it in the same source.
+    std::pair<std::string, std::string> companion{};
 };
+
+// The companion of a case as command-line arguments, or as a config line.
+std::vector<std::string> companion_args(const Case& c) {
+    if (c.companion.first.empty()) return {};
+    return {"--" + c.companion.first, c.companion.second};
+}
+std::string companion_line(const Case& c) {
+    return c.companion.first.empty() ? "" : c.companion.first + " = " + c.companion.second + "\n";
+}
 
 const std::vector<Case>& cases() {
     static const std::vector<Case> all = {
@@ -186,6 +197,34 @@ const std::vector<Case>& cases() {
         {"log-level", "warning", [](const ParsedConfig& p) { EXPECT_EQ(p.config.log_level, LogLevel::Warning); }},
         {"log-format", "json", [](const ParsedConfig& p) { EXPECT_EQ(p.config.log_format, LogFormat::Json); }},
         {"software", "Tern relay 1", [](const ParsedConfig& p) { EXPECT_EQ(p.config.software, "Tern relay 1"); }},
+        {"http-listen", "[::1]:8443",
+         [](const ParsedConfig& p) {
+             EXPECT_EQ(p.config.http_listen, addr("[::1]:8443"));
+             EXPECT_EQ(effective_http_listen(p.config), addr("[::1]:8443"));
+         }},
+        {"http-cert", "/etc/tern/cert.pem",
+         [](const ParsedConfig& p) { EXPECT_EQ(p.config.http_cert, "/etc/tern/cert.pem"); },
+         {"http-key", "/etc/tern/key.pem"}},
+        {"http-key", "/etc/tern/key.pem",
+         [](const ParsedConfig& p) { EXPECT_EQ(p.config.http_key, "/etc/tern/key.pem"); },
+         {"http-cert", "/etc/tern/cert.pem"}},
+        {"no-relay", "",
+         [](const ParsedConfig& p) {
+             EXPECT_FALSE(p.config.relay);
+             EXPECT_TRUE(p.config.http);
+         }},
+        {"no-http", "",
+         [](const ParsedConfig& p) {
+             EXPECT_FALSE(p.config.http);
+             EXPECT_TRUE(p.config.relay);
+         }},
+        {"access-key-file", "/etc/tern/access-key",
+         [](const ParsedConfig& p) { EXPECT_EQ(p.config.access_key_file, "/etc/tern/access-key"); }},
+        {"state-dir", "/var/lib/tern", [](const ParsedConfig& p) { EXPECT_EQ(p.config.state_dir, "/var/lib/tern"); }},
+        {"public-url", "turn:relay.example.org:3478?transport=udp",
+         [](const ParsedConfig& p) {
+             EXPECT_EQ(p.config.public_urls, std::vector<std::string>{"turn:relay.example.org:3478?transport=udp"});
+         }},
 
         // coturn spellings.
         {"listening-ip", "192.0.2.1",
@@ -231,11 +270,15 @@ const std::vector<Case>& cases() {
 TEST(OptionsEachOption, FromTheCommandLine) {
     for (const Case& c : cases()) {
         SCOPED_TRACE(c.name);
+        const auto with_companion = [&](std::vector<std::string> args) {
+            for (auto& a : companion_args(c)) args.push_back(std::move(a));
+            return args;
+        };
         if (c.value.empty()) {
-            c.check(parse_ok({"--" + c.name}));
+            c.check(parse_ok(with_companion({"--" + c.name})));
         } else {
-            c.check(parse_ok({"--" + c.name, c.value}));
-            c.check(parse_ok({"--" + c.name + "=" + c.value}));
+            c.check(parse_ok(with_companion({"--" + c.name, c.value})));
+            c.check(parse_ok(with_companion({"--" + c.name + "=" + c.value})));
         }
     }
 }
@@ -244,10 +287,10 @@ TEST(OptionsEachOption, FromAConfigFile) {
     for (const Case& c : cases()) {
         SCOPED_TRACE(c.name);
         if (c.value.empty()) {
-            c.check(parse_file_ok(c.name + "\n"));
+            c.check(parse_file_ok(c.name + "\n" + companion_line(c)));
         } else {
-            c.check(parse_file_ok(c.name + " = " + c.value + "\n"));
-            c.check(parse_file_ok(c.name + "=" + c.value));  // no final newline either
+            c.check(parse_file_ok(c.name + " = " + c.value + "\n" + companion_line(c)));
+            c.check(parse_file_ok(companion_line(c) + c.name + "=" + c.value));  // no final newline either
         }
     }
 }
@@ -517,6 +560,40 @@ TEST(OptionsErrors, BadValuesNameTheLineTheOptionAndTheReason) {
     EXPECT_EQ(parse_error({"--realm", std::string(128, 'r')}).substr(0, 34), "command line: --realm: expected 1 ");
 }
 
+TEST(OptionsValues, HttpApiDefaults) {
+    const DaemonConfig c = parse_ok({}).config;
+    EXPECT_TRUE(c.relay);
+    EXPECT_TRUE(c.http);
+    EXPECT_FALSE(c.http_listen);
+    EXPECT_EQ(effective_http_listen(c), addr("127.0.0.1:8080"));
+    EXPECT_FALSE(c.http_cert);
+    EXPECT_FALSE(c.http_key);
+    EXPECT_FALSE(c.access_key_file);
+    EXPECT_EQ(c.state_dir, "./tern-state");
+    EXPECT_TRUE(c.public_urls.empty());
+}
+
+TEST(OptionsValues, PublicUrlForms) {
+    for (std::string_view url : {"stun:203.0.113.5:3478", "turn:[2001:db8::1]:3478?transport=tcp",
+                                 "turns:relay.example.org:5349?transport=tcp", "turn:relay.example.org"}) {
+        SCOPED_TRACE(url);
+        EXPECT_EQ(parse_ok({"--public-url", std::string(url)}).config.public_urls, std::vector<std::string>{std::string(url)});
+    }
+    for (std::string_view url : {"http://example.org", "stun:", "stun:host?transport=udp",
+                                 "turn:host?transport=sctp", "turn:host name", "relay.example.org:3478"}) {
+        SCOPED_TRACE(url);
+        EXPECT_NE(parse_error({"--public-url", std::string(url)}).find("public-url: expected stun:HOST[:PORT]"),
+                  std::string::npos);
+    }
+}
+
+TEST(OptionsErrors, HttpListenNeedsAPort) {
+    EXPECT_EQ(parse_error({"--http-listen", "127.0.0.1"}),
+              "command line: --http-listen: expected ADDR:PORT (an IPv6 address in brackets, as [::1]:8080), got "
+              "'127.0.0.1'");
+    EXPECT_NE(parse_error({"--http-listen", "127.0.0.1:0"}).find("expected ADDR:PORT"), std::string::npos);
+}
+
 TEST(OptionsErrors, PeerRangesSayToUseCidr) {
     EXPECT_EQ(file_error("denied-peer-ip=10.0.0.0-10.255.255.255\n"),
               "FILE:1: denied-peer-ip: address ranges such as '10.0.0.0-10.255.255.255' are not supported; write the "
@@ -590,6 +667,9 @@ TEST(OptionsErrors, CrossFieldChecks) {
     EXPECT_EQ(file_error("relay-ports = 40000-41000\n", {"--min-port", "42000"}),
               "command line: relay-ports: MIN 42000 is above MAX 41000");
     EXPECT_EQ(parse_error({"--no-udp", "--no-tcp"}), "command line: no-udp and no-tcp leave nothing to listen on");
+    EXPECT_EQ(parse_error({"--no-relay", "--no-http"}), "command line: no-relay and no-http leave nothing to serve");
+    EXPECT_EQ(file_error("http-cert = cert.pem\n"), "FILE:1: http-cert and http-key must be given together");
+    EXPECT_EQ(parse_error({"--http-key", "key.pem"}), "command line: http-cert and http-key must be given together");
     EXPECT_EQ(file_error("user = alice:one\n", {"--user", "alice:two"}),
               "command line: user 'alice' is given twice with different passwords");
     EXPECT_EQ(parse_error({"--external-ip", "203.0.113.1", "--external-ip", "203.0.113.2"}),

@@ -1,0 +1,62 @@
+#pragma once
+// One shard of ternd: a thread with its own io_context, socket layer and TURN core. Shards share
+// nothing mutable: each has its own SO_REUSEPORT listeners (the kernel keeps a client 5-tuple on one
+// shard), its own relay sockets, port sub-range and timers. What crosses shards goes by message
+// (policy reloads are posted to the shard's loop) or through SharedCounters' atomics (quotas).
+
+#include <array>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "auth/random.hpp"
+#include "server/core/shared_counters.hpp"
+#include "server/core/turn_server.hpp"
+#include "server/daemon/asio_shell.hpp"
+#include "server/daemon/logger.hpp"
+
+namespace tern::server {
+
+class Shard {
+public:
+    Shard(std::size_t index, const CoreConfig& config, const ServerPolicies& policies,
+          std::span<const std::uint8_t, 32> nonce_key, SharedCounters& counters, const Logger& log);
+    ~Shard();
+    Shard(const Shard&) = delete;
+    Shard& operator=(const Shard&) = delete;
+
+    // Opens this shard's listeners (SO_REUSEPORT, so every shard binds the same addresses).
+    std::optional<std::string> listen(const std::vector<protocol::TransportAddress>& addresses, bool udp, bool tcp,
+                                      bool reuse_port);
+    // Runs the loop on a thread of its own.
+    void start();
+    // Thread-safe: the new snapshot is applied on the shard's own thread.
+    void post_policies(ServerPolicies policies);
+    // Thread-safe: closes everything on the shard's thread, then joins it. Idempotent.
+    void stop();
+
+    std::size_t index() const noexcept { return index_; }
+
+private:
+    void tick();
+
+    std::size_t index_;
+    boost::asio::io_context io_;
+    AsioShell shell_;
+    auth::SystemRandom random_;
+    std::unique_ptr<TurnServer> core_;
+    boost::asio::steady_timer ticker_;
+    std::thread thread_;
+};
+
+// The relay port range of shard `index` of `shards`: contiguous slices, so EVEN-PORT pairs stay
+// within one shard and no two shards ever try to bind the same port.
+std::pair<std::uint16_t, std::uint16_t> shard_port_range(std::uint16_t min, std::uint16_t max, std::size_t index,
+                                                         std::size_t shards) noexcept;
+
+}  // namespace tern::server
