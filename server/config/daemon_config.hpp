@@ -62,6 +62,7 @@ struct DaemonConfig {
     std::chrono::seconds max_lifetime{3600};
     std::chrono::seconds permission_lifetime{300};
     std::chrono::seconds channel_lifetime{600};
+    std::uint32_t threads = 0;          // relay shards; 0: one per core
     std::uint32_t max_allocations = 0;  // 0: no limit
     std::uint32_t user_quota = 0;       // 0: no limit
     bool rfc5766_channels = false;      // accept channel numbers 0x5000-0x7FFF too

@@ -582,6 +582,14 @@ constexpr Option kOptions[] = {
      .help = "Lifetime of a channel binding (RFC 8656 fixes 600).",
      .show_default = show_seconds<&DaemonConfig::channel_lifetime>,
      .set = set_seconds<&DaemonConfig::channel_lifetime>},
+    {.name = "threads",
+     .placeholder = "N",
+     .aliases = "relay-threads",
+     .help = "Relay shards, each a thread with its own sockets and allocations; 0 means one per core.",
+     .show_default = [](const DaemonConfig& c) {
+         return c.threads == 0 ? std::string("0 (one per core)") : std::to_string(c.threads);
+     },
+     .set = set_count<&DaemonConfig::threads>},
     {.name = "max-allocations",
      .placeholder = "N",
      .aliases = "total-quota",

@@ -23,4 +23,9 @@ struct Instant {
     Instant operator+(std::chrono::seconds d) const noexcept { return {mono + d, unix_seconds + d.count()}; }
 };
 
+// Whole seconds of the monotonic clock, for expiry stamps kept in 32 bits.
+inline std::uint32_t mono_seconds(const Instant& i) noexcept {
+    return static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(i.mono.time_since_epoch()).count());
+}
+
 }  // namespace tern::server

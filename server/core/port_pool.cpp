@@ -4,10 +4,24 @@ namespace tern::server {
 
 PortPool::PortPool(std::uint16_t min, std::uint16_t max) noexcept : min_(min), max_(max) {}
 
+bool PortPool::in_use(std::uint16_t port) const noexcept {
+    return (used_[port / 64].load(std::memory_order_relaxed) >> (port % 64)) & 1u;
+}
+
+bool PortPool::try_take(std::uint16_t port) noexcept {
+    const std::uint64_t bit = std::uint64_t{1} << (port % 64);
+    return (used_[port / 64].fetch_or(bit, std::memory_order_acq_rel) & bit) == 0;
+}
+
+void PortPool::release(std::uint16_t port) noexcept {
+    const std::uint64_t bit = std::uint64_t{1} << (port % 64);
+    used_[port / 64].fetch_and(~bit, std::memory_order_acq_rel);
+}
+
 bool PortPool::fits(std::uint32_t port, bool even, bool with_next) const noexcept {
-    if (port < min_ || port > max_ || used_.test(port)) return false;
+    if (port < min_ || port > max_ || in_use(static_cast<std::uint16_t>(port))) return false;
     if (even && port % 2 != 0) return false;
-    if (with_next && (port + 1 > max_ || used_.test(port + 1))) return false;
+    if (with_next && (port + 1 > max_ || in_use(static_cast<std::uint16_t>(port + 1)))) return false;
     return true;
 }
 

@@ -43,40 +43,52 @@ const RelayAddress* TurnServer::relay_address(AddressFamily family) const noexce
 }
 
 std::optional<RelayEndpoint> TurnServer::open_relay(const RelayAddress& address, bool even, bool reserve_next,
-                                                    std::optional<RelayEndpoint>* reserved) {
-    auto pool_it = std::find_if(port_pools_.begin(), port_pools_.end(),
-                                [&](const auto& p) { return p.first == address.local; });
-    if (pool_it == port_pools_.end()) return std::nullopt;
-    PortPool& pool = pool_it->second;
+                                                    std::optional<std::uint16_t>* reserved_next) {
+    PortPool* found = shared_.pool_for(address.local);
+    if (found == nullptr) return std::nullopt;
+    PortPool& pool = *found;
 
-    // A port the pool thinks free may be held by another process: mark it and try another.
+    // Another shard may claim the port between pick and try_take, and another process may hold it
+    // (the bind fails; the port stays marked): either way, try another.
     for (int attempt = 0; attempt < 8; ++attempt) {
         const auto port = pool.pick(random_, even, reserve_next);
         if (!port) return std::nullopt;
+        if (!pool.try_take(*port)) continue;
         const protocol::TransportAddress local{address.local, *port};
         const auto id = io_.open_relay(local);
-        pool.take(*port);
         if (!id) continue;
         if (reserve_next) {
             const auto next_port = static_cast<std::uint16_t>(*port + 1);
-            const auto next_id = io_.open_relay({address.local, next_port});
-            pool.take(next_port);
-            if (!next_id) {
+            if (!pool.try_take(next_port)) {
                 io_.close_relay(*id);
                 pool.release(*port);
                 continue;
             }
-            *reserved = RelayEndpoint{*next_id, {address.local, next_port}, {address.advertised, next_port}};
+            *reserved_next = next_port;
         }
         return RelayEndpoint{*id, local, {address.advertised, *port}};
     }
     return std::nullopt;
 }
 
+std::optional<RelayEndpoint> TurnServer::open_reserved_relay(const ReservedPort& reserved, Instant now) {
+    PortPool* pool = shared_.pool_at(reserved.pool);
+    const protocol::IpAddress* ip = shared_.pool_ip(reserved.pool);
+    if (pool == nullptr || ip == nullptr) return std::nullopt;
+    const RelayAddress* address = relay_address(ip->family);
+    const auto id = reserved.expires_at > mono_seconds(now) && address != nullptr
+                        ? io_.open_relay({*ip, reserved.port})
+                        : std::nullopt;
+    if (!id) {
+        pool->release(reserved.port);
+        return std::nullopt;
+    }
+    return RelayEndpoint{*id, {*ip, reserved.port}, {address->advertised, reserved.port}};
+}
+
 void TurnServer::close_relay(const RelayEndpoint& endpoint) {
     io_.close_relay(endpoint.id);
-    for (auto& [ip, pool] : port_pools_)
-        if (ip == endpoint.local.ip) pool.release(endpoint.local.port);
+    if (PortPool* pool = shared_.pool_for(endpoint.local.ip)) pool->release(endpoint.local.port);
 }
 
 std::chrono::seconds TurnServer::granted_lifetime(const MessageView& request) const {
@@ -189,24 +201,30 @@ void TurnServer::handle_allocate(const FiveTuple& client, const MessageView& req
 
     std::optional<std::uint64_t> new_token;
     if (token) {
-        const auto it = reservations_.find(*token);
-        if (it == reservations_.end()) return refuse(ErrorCode::InsufficientCapacity);
-        allocation.relays[allocation.relay_count++] = it->second.endpoint;
-        reservations_.erase(it);
-    } else {
-        std::optional<RelayEndpoint> reserved;
-        const bool reserve_next = even_port && even_port->reserve_next;
-        const auto endpoint = open_relay(*primary_address, even_port.has_value(), reserve_next, &reserved);
+        const auto reserved = shared_.reservations().take(*token);
+        const auto endpoint = reserved ? open_reserved_relay(*reserved, now) : std::nullopt;
         if (!endpoint) return refuse(ErrorCode::InsufficientCapacity);
         allocation.relays[allocation.relay_count++] = *endpoint;
-        if (reserved) {
+    } else {
+        std::optional<std::uint16_t> reserved_next;
+        const bool reserve_next = even_port && even_port->reserve_next;
+        const auto endpoint = open_relay(*primary_address, even_port.has_value(), reserve_next, &reserved_next);
+        if (!endpoint) return refuse(ErrorCode::InsufficientCapacity);
+        allocation.relays[allocation.relay_count++] = *endpoint;
+        if (reserved_next) {
             std::uint64_t value = 0;
-            do {
+            do {  // 0 and 1 mark free and busy slots of the table
                 std::array<std::uint8_t, 8> bytes{};
                 random_.fill(bytes);
                 value = protocol::load_be64(bytes.data());
-            } while (reservations_.contains(value));
-            reservations_[value] = Reservation{*reserved, now.mono + config_.reservation_lifetime};
+            } while (value <= 1 || shared_.reservations().contains(value));
+            const ReservedPort held{*shared_.pool_index(primary_address->local), *reserved_next,
+                                    mono_seconds(now + config_.reservation_lifetime)};
+            if (!shared_.reservations().put(value, held, held.expires_at)) {
+                shared_.pool_at(held.pool)->release(held.port);
+                close_relay(*endpoint);
+                return refuse(ErrorCode::InsufficientCapacity);
+            }
             new_token = value;
         }
     }

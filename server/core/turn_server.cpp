@@ -32,30 +32,25 @@ std::string_view to_string(DropReason r) noexcept {
 
 TurnServer::TurnServer(CoreConfig config, ServerPolicies policies, std::span<const std::uint8_t, 32> nonce_key,
                        ServerIo& io, auth::Random& random)
-    : TurnServer(std::move(config), std::move(policies), nonce_key, io, random, std::make_unique<SharedCounters>(),
-                 nullptr) {}
+    : TurnServer(config, std::move(policies), nonce_key, io, random, std::make_unique<SharedState>(config), nullptr) {}
 
 TurnServer::TurnServer(CoreConfig config, ServerPolicies policies, std::span<const std::uint8_t, 32> nonce_key,
-                       ServerIo& io, auth::Random& random, SharedCounters& counters)
-    : TurnServer(std::move(config), std::move(policies), nonce_key, io, random, nullptr, &counters) {}
+                       ServerIo& io, auth::Random& random, SharedState& shared)
+    : TurnServer(std::move(config), std::move(policies), nonce_key, io, random, nullptr, &shared) {}
 
 TurnServer::TurnServer(CoreConfig config, ServerPolicies policies, std::span<const std::uint8_t, 32> nonce_key,
-                       ServerIo& io, auth::Random& random, std::unique_ptr<SharedCounters> own,
-                       SharedCounters* shared)
+                       ServerIo& io, auth::Random& random, std::unique_ptr<SharedState> own, SharedState* shared)
     : config_(std::move(config)),
       policies_(std::move(policies)),
       nonces_(nonce_key, config_.nonce_lifetime),
       io_(io),
       random_(random),
-      own_counters_(std::move(own)),
-      counters_(shared != nullptr ? *shared : *own_counters_) {
-    for (const auto& r : config_.relay_addresses)
-        port_pools_.emplace_back(r.local, PortPool(config_.relay_port_min, config_.relay_port_max));
-}
+      own_shared_(std::move(own)),
+      shared_(shared != nullptr ? *shared : *own_shared_),
+      counters_(shared_.counters()) {}
 
 TurnServer::~TurnServer() {
     allocations_.for_each([this](Allocation& a) { release_relays_and_quota(a); });
-    for (const auto& [token, r] : reservations_) io_.close_relay(r.endpoint.id);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -233,10 +228,8 @@ void TurnServer::on_tick(Instant now) {
                         credential ? "credential expired" : "lifetime expired"});
             release_relays_and_quota(a);
         });
-    std::erase_if(reservations_, [&](const auto& entry) {
-        if (entry.second.expires > now.mono) return false;
-        close_relay(entry.second.endpoint);
-        return true;
+    shared_.reservations().expire(mono_seconds(now), [this](const ReservedPort& r) {
+        if (PortPool* pool = shared_.pool_at(r.pool)) pool->release(r.port);
     });
 }
 

@@ -22,7 +22,7 @@
 #include "server/core/port_pool.hpp"
 #include "server/core/response_cache.hpp"
 #include "server/core/server_io.hpp"
-#include "server/core/shared_counters.hpp"
+#include "server/core/shared_state.hpp"
 #include "server/policy/peer_policy.hpp"
 
 namespace tern::server {
@@ -35,11 +35,12 @@ struct ServerPolicies {
 
 class TurnServer {
 public:
-    // `counters` is shared by every shard of one daemon, for the quotas; the first form keeps its own.
+    // `shared` (quota counters, relay port pools) is shared by every shard of one daemon; the first
+    // form keeps its own.
     TurnServer(CoreConfig config, ServerPolicies policies, std::span<const std::uint8_t, 32> nonce_key,
                ServerIo& io, auth::Random& random);
     TurnServer(CoreConfig config, ServerPolicies policies, std::span<const std::uint8_t, 32> nonce_key,
-               ServerIo& io, auth::Random& random, SharedCounters& counters);
+               ServerIo& io, auth::Random& random, SharedState& shared);
     ~TurnServer();
     TurnServer(const TurnServer&) = delete;
     TurnServer& operator=(const TurnServer&) = delete;
@@ -68,12 +69,7 @@ public:
 
 private:
     TurnServer(CoreConfig config, ServerPolicies policies, std::span<const std::uint8_t, 32> nonce_key, ServerIo& io,
-               auth::Random& random, std::unique_ptr<SharedCounters> own, SharedCounters* shared);
-
-    struct Reservation {
-        RelayEndpoint endpoint;
-        MonoTime expires;
-    };
+               auth::Random& random, std::unique_ptr<SharedState> own, SharedState* shared);
 
     // Requests and indications.
     void handle_request(const FiveTuple& client, const protocol::MessageView& request, Instant now);
@@ -104,8 +100,12 @@ private:
 
     // Relays.
     const RelayAddress* relay_address(protocol::AddressFamily family) const noexcept;
+    // Binds a relay at a random free port of `address`. With `reserve_next`, port+1 is claimed too
+    // (not bound) and stored in `*reserved_next`.
     std::optional<RelayEndpoint> open_relay(const RelayAddress& address, bool even, bool reserve_next,
-                                            std::optional<RelayEndpoint>* reserved);
+                                            std::optional<std::uint16_t>* reserved_next);
+    // Binds the port a reservation token held; releases it on failure or expiry.
+    std::optional<RelayEndpoint> open_reserved_relay(const ReservedPort& reserved, Instant now);
     void close_relay(const RelayEndpoint& endpoint);
     void remove_allocation(Allocation& allocation, std::string_view why);
     void release_relays_and_quota(const Allocation& allocation);
@@ -123,11 +123,10 @@ private:
     ServerIo& io_;
     auth::Random& random_;
 
-    std::unique_ptr<SharedCounters> own_counters_;  // when no shared ones were given
+    std::unique_ptr<SharedState> own_shared_;  // when none was given
+    SharedState& shared_;
     SharedCounters& counters_;
     AllocationTable allocations_;
-    std::vector<std::pair<protocol::IpAddress, PortPool>> port_pools_;
-    std::unordered_map<std::uint64_t, Reservation> reservations_;
     ResponseCache responses_;
     CoreStats stats_;
 

@@ -4,19 +4,10 @@
 
 namespace tern::server {
 
-std::pair<std::uint16_t, std::uint16_t> shard_port_range(std::uint16_t min, std::uint16_t max, std::size_t index,
-                                                         std::size_t shards) noexcept {
-    if (shards <= 1 || min > max) return {min, max};
-    const std::size_t span = std::size_t{max} - min + 1;
-    const std::size_t first = min + span * index / shards;
-    const std::size_t last = min + span * (index + 1) / shards - 1;
-    return {static_cast<std::uint16_t>(first), static_cast<std::uint16_t>(std::max(first, last))};
-}
-
 Shard::Shard(std::size_t index, const CoreConfig& config, const ServerPolicies& policies,
-             std::span<const std::uint8_t, 32> nonce_key, SharedCounters& counters, const Logger& log)
+             std::span<const std::uint8_t, 32> nonce_key, SharedState& shared, const Logger& log)
     : index_(index), shell_(io_, log), ticker_(io_) {
-    core_ = std::make_unique<TurnServer>(config, policies, nonce_key, shell_, random_, counters);
+    core_ = std::make_unique<TurnServer>(config, policies, nonce_key, shell_, random_, shared);
     shell_.attach(*core_, config.max_channel_number);
 }
 

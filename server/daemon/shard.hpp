@@ -1,8 +1,8 @@
 #pragma once
 // One shard of ternd: a thread with its own io_context, socket layer and TURN core. Shards share
-// nothing mutable: each has its own SO_REUSEPORT listeners (the kernel keeps a client 5-tuple on one
-// shard), its own relay sockets, port sub-range and timers. What crosses shards goes by message
-// (policy reloads are posted to the shard's loop) or through SharedCounters' atomics (quotas).
+// no mutable data: each has its own SO_REUSEPORT listeners (the kernel keeps a client 5-tuple on one
+// shard), its own allocations, relay sockets and timers. What crosses shards goes by message (policy
+// reloads are posted to the shard's loop) or through SharedState's atomics (quotas, port claims).
 
 #include <array>
 #include <boost/asio/io_context.hpp>
@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "auth/random.hpp"
-#include "server/core/shared_counters.hpp"
+#include "server/core/shared_state.hpp"
 #include "server/core/turn_server.hpp"
 #include "server/daemon/asio_shell.hpp"
 #include "server/daemon/logger.hpp"
@@ -25,7 +25,7 @@ namespace tern::server {
 class Shard {
 public:
     Shard(std::size_t index, const CoreConfig& config, const ServerPolicies& policies,
-          std::span<const std::uint8_t, 32> nonce_key, SharedCounters& counters, const Logger& log);
+          std::span<const std::uint8_t, 32> nonce_key, SharedState& shared, const Logger& log);
     ~Shard();
     Shard(const Shard&) = delete;
     Shard& operator=(const Shard&) = delete;
@@ -53,10 +53,5 @@ private:
     boost::asio::steady_timer ticker_;
     std::thread thread_;
 };
-
-// The relay port range of shard `index` of `shards`: contiguous slices, so EVEN-PORT pairs stay
-// within one shard and no two shards ever try to bind the same port.
-std::pair<std::uint16_t, std::uint16_t> shard_port_range(std::uint16_t min, std::uint16_t max, std::size_t index,
-                                                         std::size_t shards) noexcept;
 
 }  // namespace tern::server

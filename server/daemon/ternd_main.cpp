@@ -1,5 +1,6 @@
-// ternd: the Tern relay daemon. Reads options (command line and --config file), opens listeners,
-// runs the TURN core and the HTTP API on one Asio loop, ticks expiry once a second, and handles
+// ternd: the Tern relay daemon. Reads options (command line and --config file), starts the relay
+// shards (one TURN core per thread, --threads), runs the HTTP API and signal handling on the main
+// thread's Asio loop, and handles
 // SIGTERM/SIGINT (clean exit) and SIGHUP (reload users, secrets, peer policy, public URLs and log
 // level; allocations stay). --no-relay serves the API alone, --no-http the relay alone.
 
@@ -13,9 +14,9 @@
 
 #include "auth/random.hpp"
 #include "server/config/options.hpp"
-#include "server/daemon/asio_shell.hpp"
 #include "server/daemon/daemon_setup.hpp"
 #include "server/daemon/logger.hpp"
+#include "server/daemon/relay_shards.hpp"
 #include "server/http/api_node.hpp"
 #include "server/http/api_state.hpp"
 
@@ -87,15 +88,6 @@ std::variant<std::unique_ptr<tern::http::ApiNode>, int> start_api(asio::io_conte
     return api;
 }
 
-void tick_every_second(asio::steady_timer& timer, TurnServer& core) {
-    timer.expires_after(std::chrono::seconds(1));
-    timer.async_wait([&timer, &core](const boost::system::error_code& ec) {
-        if (ec) return;
-        core.on_tick(Instant::now());
-        tick_every_second(timer, core);
-    });
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -132,17 +124,14 @@ int main(int argc, char** argv) {
         for (const auto& w : plan.warnings) log.warning("config", {{"detail", w}});
 
     asio::io_context io;
-    AsioShell shell(io, log);
-    std::unique_ptr<TurnServer> core;
+    std::unique_ptr<RelayShards> relay;
     if (config.relay) {
-        if (const auto error = shell.listen(plan.listen, config.udp, config.tcp)) {
+        auto started = RelayShards::start(plan, config.udp, config.tcp, shard_count(config.threads), random, log);
+        if (auto* error = std::get_if<std::string>(&started)) {
             log.error("cannot listen", {{"detail", *error}});
             return 1;
         }
-        std::array<std::uint8_t, 32> nonce_key{};
-        random.fill(nonce_key);
-        core = std::make_unique<TurnServer>(plan.core, plan.policies, nonce_key, shell, random);
-        shell.attach(*core, plan.core.max_channel_number);
+        relay = std::move(std::get<std::unique_ptr<RelayShards>>(started));
     }
 
     std::unique_ptr<tern::http::ApiNode> api;
@@ -162,10 +151,8 @@ int main(int argc, char** argv) {
                                {"relay", config.relay ? relays : "none"},
                                {"ports", std::to_string(plan.core.relay_port_min) + "-" +
                                              std::to_string(plan.core.relay_port_max)},
-                               {"realm", config.realm}});
-
-    asio::steady_timer ticker(io);
-    if (core) tick_every_second(ticker, *core);
+                               {"realm", config.realm},
+                               {"threads", std::to_string(relay ? relay->size() : 0)}});
 
     asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
     std::function<void(const boost::system::error_code&, int)> on_signal;
@@ -179,7 +166,7 @@ int main(int argc, char** argv) {
                 DaemonConfig next = std::get<ParsedConfig>(reparsed).config;
                 if (api_state) tern::http::use_state_auth_secret(next, *api_state);
                 log.configure(next.log_level, next.log_format);
-                if (core) core->update_policies(plan_policies(next, plan.listen), Instant::now());
+                if (relay) relay->post_policies(plan_policies(next, plan.listen));
                 if (api) api->reload(tern::http::relay_settings(next, plan));
                 log.info("configuration reloaded", {{"users", std::to_string(next.users.size())},
                                                     {"secrets", std::to_string(next.auth_secrets.size())}});
@@ -188,11 +175,9 @@ int main(int argc, char** argv) {
             return;
         }
         log.info("shutting down", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"},
-                                   {"allocations", std::to_string(core ? core->allocation_count() : 0)}});
-        ticker.cancel();
+                                   {"allocations", std::to_string(relay ? relay->allocations() : 0)}});
         if (api) api->close();
-        shell.close();
-        core.reset();  // closes every relay socket
+        if (relay) relay->stop();  // each shard closes its listeners and relay sockets, then its thread ends
         io.stop();
     };
     signals.async_wait(on_signal);

@@ -211,17 +211,26 @@ TEST(CoreAllocate, EvenPortGivesAnEvenPort) {
     EXPECT_EQ(h.io.open.size(), 20u);  // nothing reserved without the R bit
 }
 
+// Two-port range: if the reservation did not hold port+1, a second allocation would get it.
+CoreConfig two_port_config() {
+    CoreConfig config = default_config();
+    config.relay_port_min = 50000;
+    config.relay_port_max = 50001;
+    return config;
+}
+
 TEST(CoreAllocate, EvenPortWithReserveBitReturnsATokenAndHoldsTheNextPort) {
-    CoreHarness h;
+    CoreHarness h(two_port_config());
     auto c = h.client(1);
     const Reply r = c.allocate(attr::EvenPort{true});
     ASSERT_EQ(r.code(), 0);
-    const std::uint16_t port = r.relayed()->port;
-    EXPECT_EQ(port % 2, 0);
+    EXPECT_EQ(r.relayed()->port, 50000);
     EXPECT_TRUE(r.get<attr::ReservationToken>());
-    // port+1 is bound already, so no other process can take it before the token is used.
-    EXPECT_TRUE(h.io.relay_at({ip(kRelay4Local), static_cast<std::uint16_t>(port + 1)}));
-    EXPECT_EQ(h.io.open.size(), 2u);
+    // port+1 is held in the shared port pool (bound when the token is used), so no allocation of
+    // this daemon takes it meanwhile.
+    EXPECT_EQ(h.io.open.size(), 1u);
+    auto other = h.client(2);
+    EXPECT_EQ(other.allocate().code(), 508);
 }
 
 TEST(CoreAllocate, ReservationTokenAllocatesTheHeldPort) {
@@ -232,15 +241,13 @@ TEST(CoreAllocate, ReservationTokenAllocatesTheHeldPort) {
     const auto token = r.get<attr::ReservationToken>();
     ASSERT_TRUE(token);
     const auto next = static_cast<std::uint16_t>(r.relayed()->port + 1);
-    const auto held = h.io.relay_at({ip(kRelay4Local), next});
-    ASSERT_TRUE(held);
 
-    // Another 5-tuple (the RTCP half of a media session) claims it.
+    // Another 5-tuple (the RTCP half of a media session) claims it; the socket is bound now.
     auto second = h.client(2);
     const Reply claimed = second.allocate(*token);
     ASSERT_EQ(claimed.code(), 0);
     EXPECT_EQ(claimed.relayed(), (TransportAddress{ip(kRelay4Advertised), next}));
-    EXPECT_EQ(h.relay_of(claimed), *held);  // the very socket that was held, not a new one
+    EXPECT_TRUE(h.io.relay_at({ip(kRelay4Local), next}));
     EXPECT_EQ(h.io.open.size(), 2u);
     EXPECT_FALSE(claimed.has(AttributeType::ReservationToken));
 
@@ -257,22 +264,23 @@ TEST(CoreAllocate, UnknownReservationTokenIs508) {
 }
 
 TEST(CoreAllocate, ReservationExpiresAndReleasesThePort) {
-    CoreHarness h;
+    CoreHarness h(two_port_config());
     auto first = h.client(1);
     const Reply r = first.allocate(attr::EvenPort{true});
     ASSERT_EQ(r.code(), 0);
     const auto token = r.get<attr::ReservationToken>();
     ASSERT_TRUE(token);
-    const auto held = h.io.relay_at({ip(kRelay4Local), static_cast<std::uint16_t>(r.relayed()->port + 1)});
-    ASSERT_TRUE(held);
 
     h.advance_and_tick(h.config().reservation_lifetime - 1s);
-    EXPECT_TRUE(h.io.is_open(*held));
-    h.advance_and_tick(1s);
-    EXPECT_FALSE(h.io.is_open(*held));
-
     auto second = h.client(2);
-    EXPECT_EQ(second.allocate(*token).code(), 508);
+    EXPECT_EQ(second.allocate().code(), 508);  // still held
+    h.advance_and_tick(1s);
+    const Reply freed = second.allocate();
+    ASSERT_EQ(freed.code(), 0);  // released at expiry
+    EXPECT_EQ(freed.relayed()->port, 50001);
+
+    auto third = h.client(3);
+    EXPECT_EQ(third.allocate(*token).code(), 508);
 }
 
 TEST(CoreAllocate, ReservationTokenWithEvenPortOrAFamilyIs400) {
@@ -291,19 +299,37 @@ TEST(CoreAllocate, EvenPortWithAdditionalFamilyIs400) {
     EXPECT_TRUE(h.io.open.empty());
 }
 
-TEST(CoreAllocate, EvenPortReservationFailsCleanlyWhenEveryNextPortIsTaken) {
-    // Ports 50000-50003, the odd ones held by another process: no even port has a free successor.
-    CoreConfig config = default_config();
-    config.relay_port_min = 50000;
-    config.relay_port_max = 50003;
+TEST(CoreAllocate, ReservedPortTakenByAnotherProcessIs508AndReleased) {
+    // The reserved port is bound only when the token is used; if another process took it meanwhile,
+    // the token's Allocate gets 508 and the port goes back to the pool.
+    CoreConfig config = two_port_config();
     CoreHarness h(config);
     h.io.refuse_port(50001);
-    h.io.refuse_port(50003);
+    auto c = h.client(1);
+    const Reply r = c.allocate(attr::EvenPort{true});
+    ASSERT_EQ(r.code(), 0);
+    const auto token = r.get<attr::ReservationToken>();
+    ASSERT_TRUE(token);
+    auto second = h.client(2);
+    EXPECT_EQ(second.allocate(*token).code(), 508);
+    EXPECT_EQ(h.server.allocation_count(), 1u);
+    EXPECT_EQ(h.io.open.size(), 1u);
+}
+
+TEST(CoreAllocate, EvenPortWithReserveBitNeedsAFreePair) {
+    // Ports 50000-50002 with 50001 in use: no even port has a free successor.
+    CoreConfig config = default_config();
+    config.relay_port_min = 50000;
+    config.relay_port_max = 50002;
+    CoreHarness h(config);
+    auto holder = h.client(9);
+    h.io.refuse_port(50000);
+    h.io.refuse_port(50002);
+    ASSERT_EQ(holder.allocate().code(), 0);  // takes 50001, the only port it can bind
     auto c = h.client(1);
     EXPECT_EQ(c.allocate(attr::EvenPort{true}).code(), 508);
-    // The even ports bound on the way were given back.
-    EXPECT_TRUE(h.io.open.empty());
-    EXPECT_EQ(h.server.allocation_count(), 0u);
+    EXPECT_EQ(h.io.open.size(), 1u);
+    EXPECT_EQ(h.server.allocation_count(), 1u);
 }
 
 TEST(CoreAllocate, UserQuotaIs486) {

@@ -163,6 +163,7 @@ const std::vector<Case>& cases() {
              EXPECT_TRUE(p.config.udp);
          }},
         {"rfc5766-channels", "", [](const ParsedConfig& p) { EXPECT_TRUE(p.config.rfc5766_channels); }},
+        {"threads", "3", [](const ParsedConfig& p) { EXPECT_EQ(p.config.threads, 3u); }},
         {"relay-ip", "192.0.2.10",
          [](const ParsedConfig& p) { EXPECT_EQ(p.config.relay_ips, std::vector{ip("192.0.2.10")}); }},
         {"external-ip", "10.0.0.5=203.0.113.7",

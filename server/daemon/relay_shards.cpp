@@ -1,0 +1,42 @@
+#include "server/daemon/relay_shards.hpp"
+
+#include <algorithm>
+#include <array>
+#include <thread>
+
+namespace tern::server {
+
+std::size_t shard_count(std::uint32_t threads_option) noexcept {
+    if (threads_option != 0) return threads_option;
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::variant<std::unique_ptr<RelayShards>, std::string> RelayShards::start(const DaemonPlan& plan, bool udp,
+                                                                          bool tcp, std::size_t threads,
+                                                                          auth::Random& random, const Logger& log) {
+    std::unique_ptr<RelayShards> relay(new RelayShards());  // private constructor: make_unique cannot reach it
+    relay->shared_ = std::make_unique<SharedState>(plan.core);
+    // One nonce key for all shards: a nonce is only ever checked by the shard that issued it (the
+    // client's 5-tuple stays put), but a shared key keeps that an optimisation, not a requirement.
+    std::array<std::uint8_t, 32> nonce_key{};
+    random.fill(nonce_key);
+    for (std::size_t i = 0; i < threads; ++i) {
+        auto shard = std::make_unique<Shard>(i, plan.core, plan.policies, nonce_key, *relay->shared_, log);
+        if (auto error = shard->listen(plan.listen, udp, tcp, threads > 1)) return *error;
+        relay->shards_.push_back(std::move(shard));
+    }
+    for (auto& shard : relay->shards_) shard->start();
+    return relay;
+}
+
+RelayShards::~RelayShards() { stop(); }
+
+void RelayShards::post_policies(const ServerPolicies& policies) {
+    for (auto& shard : shards_) shard->post_policies(policies);
+}
+
+void RelayShards::stop() {
+    for (auto& shard : shards_) shard->stop();
+}
+
+}  // namespace tern::server
