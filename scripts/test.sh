@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine and runs every Tern test:
 #   1. Release build (gcc): all test suites through ctest, a short micro-benchmark run, and the
-#      integration tests (pytest: ternd driven by coturn's turnutils_uclient and python3-aioice);
+#      integration tests (pytest: ternd driven by coturn's turnutils_uclient, python3-aioice, the
+#      tern CLI and tern-bench), once per I/O backend (io_uring, epoll) and shard count (1, 2);
 #   2. ASan + UBSan build (gcc, abort on first finding): the same suites;
 #   3. libFuzzer build (clang, ASan + UBSan): the protocol fuzz target for TERN_FUZZ_SECONDS (default 60).
 # Ends with one summary line "tests: N passed, M failed". Exit status is non-zero on any failure.
@@ -47,13 +48,14 @@ run_ctest build release
 echo "== micro-benchmark smoke run"
 ./build/bin/tern-microbench --benchmark_min_time=0.05
 
-run_pytest() {  # binary-dir label
-  local bin=$1 label=$2 log
+run_pytest() {  # binary-dir label [extra ternd arguments]
+  local bin=$1 label=$2 extra=${3:-} log
   log=$(mktemp)
   echo "== integration tests ($label)"
   # Debian's interpreter: python3-aioice and python3-pytest are installed for it, whatever python3
   # comes first on PATH.
-  TERN_BIN_DIR="$bin" /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider 2>&1 | tee "$log" || true
+  TERN_BIN_DIR="$bin" TERN_EXTRA_ARGS="$extra" /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider \
+    2>&1 | tee "$log" || true
   local ok bad
   ok=$(grep -Eo '[0-9]+ passed' "$log" | tail -1 | grep -Eo '[0-9]+' || true)
   bad=$( (grep -Eo '[0-9]+ (failed|errors?)' "$log" || true) | awk '{n += $1} END {if (NR) print n}')
@@ -66,7 +68,12 @@ run_pytest() {  # binary-dir label
   passed=$((passed + ${ok:-0}))
   failed=$((failed + ${bad:-0}))
 }
-run_pytest "$PWD/build/bin" release
+# Every I/O backend and both shard counts run the same suite.
+for io in uring epoll; do
+  for threads in 1 2; do
+    run_pytest "$PWD/build/bin" "release, --io $io --threads $threads" "--io $io --threads $threads"
+  done
+done
 
 echo "== build (ASan + UBSan)"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTERN_SANITIZE=ON -DTERN_BUILD_BENCH=OFF >/dev/null

@@ -22,6 +22,10 @@ enum class ExpiryPolicy : std::uint8_t {
 enum class LogLevel : std::uint8_t { Debug, Info, Warning, Error };
 enum class LogFormat : std::uint8_t { Text, Json };
 
+// How shards wait for sockets: io_uring (multishot receive into provided buffers, batched sends) or
+// Asio's epoll reactor, for kernels and sandboxes without io_uring.
+enum class IoBackend : std::uint8_t { Uring, Epoll };
+
 struct StaticUser {
     std::string name;
     std::string password;
@@ -63,6 +67,7 @@ struct DaemonConfig {
     std::chrono::seconds permission_lifetime{300};
     std::chrono::seconds channel_lifetime{600};
     std::uint32_t threads = 0;          // relay shards; 0: one per core
+    IoBackend io_backend = IoBackend::Uring;  // falls back to Epoll when io_uring cannot be set up
     std::uint32_t max_allocations = 0;  // 0: no limit
     std::uint32_t user_quota = 0;       // 0: no limit
     bool rfc5766_channels = false;      // accept channel numbers 0x5000-0x7FFF too

@@ -257,6 +257,7 @@ constexpr Keywords<LogLevel, 4> kLogLevels{{
     {"error", LogLevel::Error},
 }};
 constexpr Keywords<LogFormat, 2> kLogFormats{{{"text", LogFormat::Text}, {"json", LogFormat::Json}}};
+constexpr Keywords<IoBackend, 2> kIoBackends{{{"uring", IoBackend::Uring}, {"epoll", IoBackend::Epoll}}};
 
 template <auto Member, const auto& Words>
 SetResult set_keyword(Builder& b, std::string_view v) {
@@ -543,6 +544,13 @@ constexpr Option kOptions[] = {
          return c.threads == 0 ? std::string("0 (one per core)") : std::to_string(c.threads);
      },
      .set = set_count<&DaemonConfig::threads>},
+    {.name = "io",
+     .placeholder = "uring|epoll",
+     .help = "How relay shards do socket I/O: uring - io_uring with multishot receives into provided buffers and "
+             "batched sends; epoll - Asio's epoll reactor. Without a usable io_uring (old kernel, sandbox), uring "
+             "falls back to epoll with a warning.",
+     .show_default = show_keyword<&DaemonConfig::io_backend, kIoBackends>,
+     .set = set_keyword<&DaemonConfig::io_backend, kIoBackends>},
     {.name = "max-allocations",
      .placeholder = "N",
      .aliases = "total-quota",

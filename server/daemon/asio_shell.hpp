@@ -1,13 +1,17 @@
 #pragma once
-// The socket layer around the sans-I/O core, on Boost.Asio (epoll): UDP and TCP listeners, one UDP
-// socket per relayed address, and the ServerIo calls the core makes. Single-threaded: every handler
-// runs on the io_context's thread, so the core needs no locks. Readiness-based UDP (async_wait, then
-// non-blocking recvmsg in a loop) lets all sockets share one receive buffer with relay headroom.
+// The epoll backend (--io epoll) of the socket layer around the sans-I/O core, on Boost.Asio: UDP
+// listeners, one UDP socket per relayed address, TCP through TcpClients, and the ServerIo calls the
+// core makes. Single-threaded: every handler runs on the io_context's thread, so the core needs no
+// locks. Readiness-based UDP (async_wait, then non-blocking recvmmsg in a loop) lets all sockets share
+// one small batch of receive buffers with relay headroom; what the core relays from a batch leaves with
+// sendmmsg once the batch is handled.
+
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
-#include <deque>
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,31 +19,30 @@
 #include <vector>
 
 #include "protocol/relay_buffer.hpp"
-#include "protocol/stream_framer.hpp"
 #include "server/core/server_io.hpp"
 #include "server/core/turn_server.hpp"
 #include "server/daemon/logger.hpp"
+#include "server/daemon/relay_shell.hpp"
+#include "server/daemon/tcp_clients.hpp"
+#include "server/daemon/udp_sockets.hpp"
 
 namespace tern::server {
 
-class AsioShell final : public ServerIo {
+class AsioShell final : public RelayShell {
 public:
     AsioShell(boost::asio::io_context& io, const Logger& log);
     ~AsioShell() override;
     AsioShell(const AsioShell&) = delete;
     AsioShell& operator=(const AsioShell&) = delete;
 
-    // Opens the listeners; the reason on failure (address in use, no such address...). `reuse_port`
-    // lets every shard bind the same addresses (SO_REUSEPORT); the kernel then spreads clients by
-    // their addresses, so one client's packets always reach the same shard.
+    // RelayShell
     std::optional<std::string> listen(const std::vector<protocol::TransportAddress>& addresses, bool udp, bool tcp,
-                                      bool reuse_port = false);
-    // Starts delivering traffic to `core` (created after this shell, since it needs it as ServerIo).
-    void attach(TurnServer& core, std::uint16_t max_channel_number);
-    // Closes listeners and connections; relays are closed by the core's destructor.
-    void close();
+                                      bool reuse_port) override;
+    void attach(TurnServer& core, std::uint16_t max_channel_number) override;
+    void close() override;
+    IoBackend backend() const noexcept override { return IoBackend::Epoll; }
 
-    std::size_t tcp_connections() const noexcept { return connections_.size(); }
+    std::size_t tcp_connections() const noexcept { return tcp_.size(); }
 
     // ServerIo
     void send_to_client(const FiveTuple& client, std::span<const std::uint8_t> bytes) override;
@@ -47,7 +50,6 @@ public:
     void close_relay(RelayId relay) override;
     void send_to_peer(RelayId relay, const protocol::TransportAddress& peer, std::span<const std::uint8_t> bytes,
                       bool dont_fragment) override;
-    void report(const Event& event) override;
 
 private:
     struct UdpSocket {
@@ -59,40 +61,45 @@ private:
         bool dont_fragment = false;
         bool closed = false;
     };
-    struct TcpConnection {
-        TcpConnection(boost::asio::ip::tcp::socket s, std::uint16_t max_channel)
-            : socket(std::move(s)), framer(protocol::StreamFramer::kDefaultCapacity, max_channel) {}
-        boost::asio::ip::tcp::socket socket;
-        protocol::StreamFramer framer;
-        FiveTuple tuple;
-        std::deque<std::vector<std::uint8_t>> outbox;
-        std::size_t outbox_bytes = 0;
-        bool writing = false;
-        bool closed = false;
+
+    // One datagram of a recvmmsg batch: the payload area has relay headroom in front.
+    struct ReceiveSlot {
+        protocol::RelayBuffer<> buffer;
+        sockaddr_storage from;
+        iovec iov;
+        alignas(cmsghdr) std::uint8_t control[128];
+    };
+    static constexpr std::size_t kReceiveBatch = 8;  // datagrams per recvmmsg call
+    // A datagram to send whose bytes lie in a receive slot (a relayed payload framed in place): queued
+    // while a batch is handled, then sent with sendmmsg, consecutive ones on one socket in one call.
+    struct QueuedSend {
+        int fd = -1;
+        OutgoingDatagram datagram;
     };
 
     std::shared_ptr<UdpSocket> open_udp(const protocol::TransportAddress& local, bool listener, bool reuse_port,
                                         std::string* error);
     void arm(const std::shared_ptr<UdpSocket>& s);
-    void drain_listener(UdpSocket& s);
-    void drain_relay(UdpSocket& s);
+    void drain(UdpSocket& s);
+    void deliver(UdpSocket& s, ReceiveSlot& slot, msghdr& received, std::size_t size);
+    void send_datagram(int fd, const protocol::TransportAddress& to, const protocol::IpAddress* source,
+                       std::span<const std::uint8_t> bytes);
+    bool in_receive_slot(std::span<const std::uint8_t> bytes) const noexcept;
+    void flush_sends();
     UdpSocket* listener_for(const protocol::TransportAddress& server_side) noexcept;
 
-    void accept(const std::shared_ptr<boost::asio::ip::tcp::acceptor>& acceptor);
-    void read(const std::shared_ptr<TcpConnection>& c);
-    void write(const std::shared_ptr<TcpConnection>& c);
-    void drop(const std::shared_ptr<TcpConnection>& c, std::string_view why);
-
     boost::asio::io_context& io_;
-    const Logger& log_;
     TurnServer* core_ = nullptr;
+    TcpClients tcp_;
     std::vector<std::shared_ptr<UdpSocket>> listeners_;
-    std::vector<std::shared_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
     std::unordered_map<RelayId, std::shared_ptr<UdpSocket>> relays_;
-    std::unordered_map<FiveTuple, std::shared_ptr<TcpConnection>> connections_;
     RelayId next_relay_ = 1;
-    std::uint16_t max_channel_ = 0x4FFF;  // from the core's configuration, for stream framing
-    protocol::RelayBuffer<> receive_buffer_;
+    std::vector<ReceiveSlot> slots_;  // kReceiveBatch of them, shared by every socket of the shard
+    std::array<mmsghdr, kReceiveBatch> batch_{};
+    bool batching_ = false;  // a batch is being handled: sends from its slots may wait for flush_sends()
+    std::array<QueuedSend, kReceiveBatch> queued_{};
+    std::array<mmsghdr, kReceiveBatch> send_batch_{};
+    std::size_t queued_count_ = 0;
 };
 
 }  // namespace tern::server

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <fmt/core.h>
 #include <thread>
 
 namespace tern::server {
@@ -13,18 +14,34 @@ std::size_t shard_count(std::uint32_t threads_option) noexcept {
 
 std::variant<std::unique_ptr<RelayShards>, std::string> RelayShards::start(const DaemonPlan& plan, bool udp,
                                                                           bool tcp, std::size_t threads,
-                                                                          auth::Random& random, const Logger& log) {
+                                                                          IoBackend backend, auth::Random& random,
+                                                                          const Logger& log) {
     std::unique_ptr<RelayShards> relay(new RelayShards());  // private constructor: make_unique cannot reach it
     relay->shared_ = std::make_unique<SharedState>(plan.core);
+    relay->backend_ = backend;
     // One nonce key for all shards: a nonce is only ever checked by the shard that issued it (the
     // client's 5-tuple stays put), but a shared key keeps that an optimisation, not a requirement.
     std::array<std::uint8_t, 32> nonce_key{};
     random.fill(nonce_key);
-    for (std::size_t i = 0; i < threads; ++i) {
-        auto shard = std::make_unique<Shard>(i, plan.core, plan.policies, nonce_key, *relay->shared_, log);
-        if (auto error = shard->listen(plan.listen, udp, tcp, threads > 1)) return *error;
-        relay->shards_.push_back(std::move(shard));
+    // The reason io_uring could not be set up for a shard, if it could not.
+    const auto make_shards = [&](IoBackend on) -> std::optional<std::string> {
+        relay->shards_.clear();
+        for (std::size_t i = 0; i < threads; ++i) {
+            auto made = Shard::create(i, on, plan.core, plan.policies, nonce_key, *relay->shared_, log);
+            if (auto* reason = std::get_if<std::string>(&made)) return *std::move(reason);
+            relay->shards_.push_back(std::move(std::get<std::unique_ptr<Shard>>(made)));
+        }
+        return std::nullopt;
+    };
+    if (const auto reason = make_shards(backend)) {
+        // io_uring disabled by a sandbox, too old a kernel, memory limits: every shard uses epoll, so
+        // the daemon runs one backend. The shards made so far had not started.
+        log.warning(fmt::format("io_uring unavailable ({}); using epoll", *reason));
+        relay->backend_ = IoBackend::Epoll;
+        (void)make_shards(IoBackend::Epoll);  // cannot fail
     }
+    for (auto& shard : relay->shards_)
+        if (auto error = shard->listen(plan.listen, udp, tcp, threads > 1)) return *error;
     for (auto& shard : relay->shards_) shard->start();
     return relay;
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -18,10 +19,11 @@ namespace tern::server {
 
 class RelayShards {
 public:
-    // Opens every shard's listeners, then starts the threads. The reason on failure.
+    // Opens every shard's listeners, then starts the threads. The reason on failure. When io_uring is
+    // asked for but cannot be set up, every shard uses epoll instead and one warning says why.
     static std::variant<std::unique_ptr<RelayShards>, std::string> start(const DaemonPlan& plan, bool udp, bool tcp,
-                                                                        std::size_t threads, auth::Random& random,
-                                                                        const Logger& log);
+                                                                        std::size_t threads, IoBackend backend,
+                                                                        auth::Random& random, const Logger& log);
     ~RelayShards();
 
     // Thread-safe: every shard applies the snapshot on its own thread.
@@ -29,12 +31,14 @@ public:
     void stop();
 
     std::size_t size() const noexcept { return shards_.size(); }
+    IoBackend backend() const noexcept { return backend_; }
     std::uint32_t allocations() const noexcept { return shared_->counters().total(); }
 
 private:
     RelayShards() = default;
     std::unique_ptr<SharedState> shared_;
     std::vector<std::unique_ptr<Shard>> shards_;
+    IoBackend backend_ = IoBackend::Epoll;
 };
 
 // --threads 0 means one shard per core.

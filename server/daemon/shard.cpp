@@ -2,20 +2,36 @@
 
 #include <boost/asio/post.hpp>
 
+#include "server/daemon/asio_shell.hpp"
+#include "server/daemon/uring_shell.hpp"
+
 namespace tern::server {
 
-Shard::Shard(std::size_t index, const CoreConfig& config, const ServerPolicies& policies,
-             std::span<const std::uint8_t, 32> nonce_key, SharedState& shared, const Logger& log)
-    : index_(index), shell_(io_, log), ticker_(io_) {
-    core_ = std::make_unique<TurnServer>(config, policies, nonce_key, shell_, random_, shared);
-    shell_.attach(*core_, config.max_channel_number);
+Shard::Shard(std::size_t index) : index_(index), ticker_(io_) {}
+
+std::variant<std::unique_ptr<Shard>, std::string> Shard::create(std::size_t index, IoBackend backend,
+                                                                const CoreConfig& config,
+                                                                const ServerPolicies& policies,
+                                                                std::span<const std::uint8_t, 32> nonce_key,
+                                                                SharedState& shared, const Logger& log) {
+    std::unique_ptr<Shard> shard(new Shard(index));  // private constructor: make_unique cannot reach it
+    if (backend == IoBackend::Uring) {
+        auto made = UringShell::create(shard->io_, log);
+        if (auto* error = std::get_if<std::string>(&made)) return *std::move(error);
+        shard->shell_ = std::move(std::get<std::unique_ptr<UringShell>>(made));
+    } else {
+        shard->shell_ = std::make_unique<AsioShell>(shard->io_, log);
+    }
+    shard->core_ = std::make_unique<TurnServer>(config, policies, nonce_key, *shard->shell_, shard->random_, shared);
+    shard->shell_->attach(*shard->core_, config.max_channel_number);
+    return shard;
 }
 
 Shard::~Shard() { stop(); }
 
 std::optional<std::string> Shard::listen(const std::vector<protocol::TransportAddress>& addresses, bool udp,
                                          bool tcp, bool reuse_port) {
-    return shell_.listen(addresses, udp, tcp, reuse_port);
+    return shell_->listen(addresses, udp, tcp, reuse_port);
 }
 
 void Shard::tick() {
@@ -42,14 +58,14 @@ void Shard::stop() {
     if (thread_.joinable()) {
         boost::asio::post(io_, [this] {
             ticker_.cancel();
-            shell_.close();
+            shell_->close();
             core_.reset();  // closes every relay socket of this shard
             io_.stop();
         });
         thread_.join();
     } else if (core_) {
         ticker_.cancel();
-        shell_.close();
+        shell_->close();
         core_.reset();
     }
 }

@@ -12,20 +12,26 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "auth/random.hpp"
 #include "server/core/shared_state.hpp"
 #include "server/core/turn_server.hpp"
-#include "server/daemon/asio_shell.hpp"
 #include "server/daemon/logger.hpp"
+#include "server/daemon/relay_shell.hpp"
 
 namespace tern::server {
 
 class Shard {
 public:
-    Shard(std::size_t index, const CoreConfig& config, const ServerPolicies& policies,
-          std::span<const std::uint8_t, 32> nonce_key, SharedState& shared, const Logger& log);
+    // A shard whose sockets are served by `backend`; the reason when io_uring cannot be set up (the
+    // epoll backend cannot fail here).
+    static std::variant<std::unique_ptr<Shard>, std::string> create(std::size_t index, IoBackend backend,
+                                                                   const CoreConfig& config,
+                                                                   const ServerPolicies& policies,
+                                                                   std::span<const std::uint8_t, 32> nonce_key,
+                                                                   SharedState& shared, const Logger& log);
     ~Shard();
     Shard(const Shard&) = delete;
     Shard& operator=(const Shard&) = delete;
@@ -41,13 +47,15 @@ public:
     void stop();
 
     std::size_t index() const noexcept { return index_; }
+    IoBackend backend() const noexcept { return shell_->backend(); }
 
 private:
+    explicit Shard(std::size_t index);
     void tick();
 
     std::size_t index_;
     boost::asio::io_context io_;
-    AsioShell shell_;
+    std::unique_ptr<RelayShell> shell_;  // before core_, which calls it until destroyed
     auth::SystemRandom random_;
     std::unique_ptr<TurnServer> core_;
     boost::asio::steady_timer ticker_;

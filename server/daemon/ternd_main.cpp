@@ -126,7 +126,8 @@ int main(int argc, char** argv) {
     asio::io_context io;
     std::unique_ptr<RelayShards> relay;
     if (config.relay) {
-        auto started = RelayShards::start(plan, config.udp, config.tcp, shard_count(config.threads), random, log);
+        auto started = RelayShards::start(plan, config.udp, config.tcp, shard_count(config.threads),
+                                           config.io_backend, random, log);
         if (auto* error = std::get_if<std::string>(&started)) {
             log.error("cannot listen", {{"detail", *error}});
             return 1;
@@ -152,7 +153,8 @@ int main(int argc, char** argv) {
                                {"ports", std::to_string(plan.core.relay_port_min) + "-" +
                                              std::to_string(plan.core.relay_port_max)},
                                {"realm", config.realm},
-                               {"threads", std::to_string(relay ? relay->size() : 0)}});
+                               {"threads", std::to_string(relay ? relay->size() : 0)},
+                               {"io", relay ? to_string(relay->backend()) : "none"}});
 
     asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
     std::function<void(const boost::system::error_code&, int)> on_signal;

@@ -83,7 +83,10 @@ class Ternd:
         self.port = free_port()
         self.addr = (LOOPBACK, self.port)
         self.log_path = Path(workdir) / f"{name}.stderr"
-        self.args = [str(TERND), "--listen", f"{LOOPBACK}:{self.port}"] + [str(a) for a in args]
+        # TERN_EXTRA_ARGS (split on spaces) is appended to every ternd command line, so the whole
+        # suite can run against each I/O backend and shard count, e.g. "--io epoll --threads 2".
+        extra = os.environ.get("TERN_EXTRA_ARGS", "").split()
+        self.args = [str(TERND), "--listen", f"{LOOPBACK}:{self.port}"] + [str(a) for a in args] + extra
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL, stdout=self._log,
                                      stderr=self._log)

@@ -118,6 +118,7 @@ TEST(OptionsDefaults, NoArgumentsGiveTheDefaults) {
     EXPECT_EQ(c.channel_lifetime, 600s);
     EXPECT_EQ(c.max_allocations, 0u);
     EXPECT_EQ(c.user_quota, 0u);
+    EXPECT_EQ(c.io_backend, IoBackend::Uring);
     EXPECT_EQ(c.log_level, LogLevel::Info);
     EXPECT_EQ(c.log_format, LogFormat::Text);
     EXPECT_EQ(c.software, "Tern");
@@ -164,6 +165,7 @@ const std::vector<Case>& cases() {
          }},
         {"rfc5766-channels", "", [](const ParsedConfig& p) { EXPECT_TRUE(p.config.rfc5766_channels); }},
         {"threads", "3", [](const ParsedConfig& p) { EXPECT_EQ(p.config.threads, 3u); }},
+        {"io", "epoll", [](const ParsedConfig& p) { EXPECT_EQ(p.config.io_backend, IoBackend::Epoll); }},
         {"relay-ip", "192.0.2.10",
          [](const ParsedConfig& p) { EXPECT_EQ(p.config.relay_ips, std::vector{ip("192.0.2.10")}); }},
         {"external-ip", "10.0.0.5=203.0.113.7",
@@ -542,6 +544,7 @@ TEST(OptionsErrors, BadValuesNameTheLineTheOptionAndTheReason) {
     EXPECT_EQ(file_error("expiry-policy = never\n"),
               "FILE:1: expiry-policy: expected one of refresh, allocate, strict, got 'never'");
     EXPECT_EQ(file_error("log-format = xml\n"), "FILE:1: log-format: expected one of text, json, got 'xml'");
+    EXPECT_EQ(file_error("io = kqueue\n"), "FILE:1: io: expected one of uring, epoll, got 'kqueue'");
     EXPECT_EQ(file_error("nonce-lifetime = 0\n"),
               "FILE:1: nonce-lifetime: expected a whole number of SECONDS > 0, got '0'");
     EXPECT_EQ(file_error("channel-lifetime = -5\n"),

@@ -1,0 +1,43 @@
+#pragma once
+// What a shard needs of its socket layer, whichever I/O backend runs it: open the listeners, hand
+// traffic to the core, close. Both backends (AsioShell: epoll; UringShell: io_uring) implement it, and
+// both log the core's events the same way.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/transport_address.hpp"
+#include "server/core/server_io.hpp"
+#include "server/core/turn_server.hpp"
+#include "server/daemon/logger.hpp"
+
+namespace tern::server {
+
+// IoBackend (uring, epoll) is in daemon_config.hpp, as --io chooses it.
+std::string_view to_string(IoBackend backend) noexcept;
+
+class RelayShell : public ServerIo {
+public:
+    explicit RelayShell(const Logger& log) : log_(log) {}
+
+    // Opens the listeners; the reason on failure (address in use, no such address...). `reuse_port`
+    // lets every shard bind the same addresses (SO_REUSEPORT); the kernel then spreads clients by
+    // their addresses, so one client's packets always reach the same shard.
+    virtual std::optional<std::string> listen(const std::vector<protocol::TransportAddress>& addresses, bool udp,
+                                              bool tcp, bool reuse_port) = 0;
+    // Starts delivering traffic to `core` (created after this shell, since it needs it as ServerIo).
+    virtual void attach(TurnServer& core, std::uint16_t max_channel_number) = 0;
+    // Closes listeners and connections; relays are closed by the core's destructor.
+    virtual void close() = 0;
+    virtual IoBackend backend() const noexcept = 0;
+
+    void report(const Event& event) final;
+
+protected:
+    const Logger& log_;
+};
+
+}  // namespace tern::server

@@ -1,0 +1,164 @@
+#include "server/daemon/tcp_clients.hpp"
+
+#include <sys/socket.h>
+
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/write.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fmt/core.h>
+
+namespace tern::server {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr std::size_t kMaxOutbox = 4 * 1024 * 1024;  // a client that stops reading loses packets, not memory
+
+asio::ip::address to_asio(const protocol::IpAddress& ip) {
+    if (ip.family == protocol::AddressFamily::IPv4) {
+        asio::ip::address_v4::bytes_type b;
+        std::memcpy(b.data(), ip.bytes.data(), 4);
+        return asio::ip::address_v4(b);
+    }
+    asio::ip::address_v6::bytes_type b;
+    std::memcpy(b.data(), ip.bytes.data(), 16);
+    return asio::ip::address_v6(b);
+}
+
+protocol::TransportAddress from_asio(const asio::ip::address& a, std::uint16_t port) {
+    protocol::TransportAddress t;
+    t.port = port;
+    if (a.is_v4() || (a.is_v6() && a.to_v6().is_v4_mapped())) {
+        const auto b = a.is_v4() ? a.to_v4().to_bytes()
+                                 : asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).to_bytes();
+        t.ip.family = protocol::AddressFamily::IPv4;
+        std::memcpy(t.ip.bytes.data(), b.data(), 4);
+    } else {
+        const auto b = a.to_v6().to_bytes();
+        t.ip.family = protocol::AddressFamily::IPv6;
+        std::memcpy(t.ip.bytes.data(), b.data(), 16);
+    }
+    return t;
+}
+
+}  // namespace
+
+TcpClients::TcpClients(asio::io_context& io, const Logger& log) : io_(io), log_(log) {}
+
+TcpClients::~TcpClients() { close(); }
+
+void TcpClients::attach(TurnServer& core, std::uint16_t max_channel_number) {
+    core_ = &core;
+    max_channel_ = max_channel_number;
+}
+
+void TcpClients::close() {
+    for (auto& a : acceptors_) {
+        boost::system::error_code ignored;
+        a->close(ignored);
+    }
+    acceptors_.clear();
+    while (!connections_.empty()) {
+        // A copy: drop() erases the map entry, and with it the pointer a reference would name.
+        const std::shared_ptr<Connection> c = connections_.begin()->second;
+        drop(c, "shutting down");
+    }
+}
+
+std::optional<std::string> TcpClients::listen(const protocol::TransportAddress& address, bool reuse_port) {
+    auto acceptor = std::make_shared<tcp::acceptor>(io_);
+    const tcp::endpoint endpoint(to_asio(address.ip), address.port);
+    boost::system::error_code ec;
+    acceptor->open(endpoint.protocol(), ec);
+    if (!ec && address.ip.family == protocol::AddressFamily::IPv6) acceptor->set_option(asio::ip::v6_only(true), ec);
+    if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec && reuse_port) {
+        const int one = 1;
+        if (::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
+            ec.assign(errno, boost::system::system_category());
+    }
+    if (!ec) acceptor->bind(endpoint, ec);
+    if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return fmt::format("tcp {}: {}", address.to_string(), ec.message());
+    acceptors_.push_back(acceptor);
+    accept(acceptor);
+    return std::nullopt;
+}
+
+void TcpClients::send(const FiveTuple& client, std::span<const std::uint8_t> bytes) {
+    const auto it = connections_.find(client);
+    if (it == connections_.end() || it->second->closed) return;
+    const auto& c = it->second;
+    if (c->outbox_bytes + bytes.size() > kMaxOutbox) return;
+    c->outbox.emplace_back(bytes.begin(), bytes.end());
+    c->outbox_bytes += bytes.size();
+    if (!c->writing) write(c);
+}
+
+void TcpClients::accept(const std::shared_ptr<tcp::acceptor>& acceptor) {
+    acceptor->async_accept([this, acceptor](const boost::system::error_code& ec, tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+        if (!ec) {
+            boost::system::error_code e1, e2;
+            const auto remote = socket.remote_endpoint(e1);
+            const auto local = socket.local_endpoint(e2);
+            if (!e1 && !e2) {
+                socket.set_option(tcp::no_delay(true), e1);
+                auto c = std::make_shared<Connection>(std::move(socket), max_channel_);
+                c->tuple = {from_asio(remote.address(), remote.port()), from_asio(local.address(), local.port()),
+                            Transport::Tcp};
+                connections_[c->tuple] = c;
+                read(c);
+            }
+        }
+        accept(acceptor);
+    });
+}
+
+void TcpClients::read(const std::shared_ptr<Connection>& c) {
+    const auto room = c->framer.writable();
+    c->socket.async_read_some(asio::buffer(room.data(), room.size()),
+                              [this, c](const boost::system::error_code& ec, std::size_t n) {
+                                  if (c->closed) return;
+                                  if (ec) return drop(c, ec == asio::error::eof ? "closed by client" : "read error");
+                                  c->framer.commit(n);
+                                  for (;;) {
+                                      const auto r = c->framer.next();
+                                      if (r.status == protocol::StreamFramer::Status::NeedMore) break;
+                                      if (r.status == protocol::StreamFramer::Status::Error)
+                                          return drop(c, protocol::to_string(r.error));
+                                      if (core_ != nullptr)
+                                          core_->on_client_message(c->tuple, r.frame.bytes, Instant::now());
+                                      if (c->closed) return;
+                                  }
+                                  read(c);
+                              });
+}
+
+void TcpClients::write(const std::shared_ptr<Connection>& c) {
+    c->writing = true;
+    asio::async_write(c->socket, asio::buffer(c->outbox.front()),
+                      [this, c](const boost::system::error_code& ec, std::size_t) {
+                          if (c->closed) return;
+                          if (ec) return drop(c, "write error");
+                          c->outbox_bytes -= c->outbox.front().size();
+                          c->outbox.pop_front();
+                          if (c->outbox.empty()) c->writing = false;
+                          else write(c);
+                      });
+}
+
+void TcpClients::drop(const std::shared_ptr<Connection>& c, std::string_view why) {
+    if (c->closed) return;
+    c->closed = true;
+    boost::system::error_code ignored;
+    c->socket.close(ignored);
+    connections_.erase(c->tuple);
+    log_.debug("tcp connection closed", {{"client", c->tuple.client.to_string()}, {"reason", why}});
+    if (core_ != nullptr) core_->on_client_closed(c->tuple, Instant::now());
+}
+
+}  // namespace tern::server

@@ -1,0 +1,68 @@
+#pragma once
+// TURN over TCP on Boost.Asio, for either I/O backend: listeners, one StreamFramer per connection
+// (each whole frame goes to the core), and a bounded outbox per connection for frames to the client.
+// Single-threaded, on the shard's io_context.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "protocol/stream_framer.hpp"
+#include "protocol/transport_address.hpp"
+#include "server/core/five_tuple.hpp"
+#include "server/core/turn_server.hpp"
+#include "server/daemon/logger.hpp"
+
+namespace tern::server {
+
+class TcpClients {
+public:
+    TcpClients(boost::asio::io_context& io, const Logger& log);
+    ~TcpClients();
+    TcpClients(const TcpClients&) = delete;
+    TcpClients& operator=(const TcpClients&) = delete;
+
+    // Listens at `address` (SO_REUSEPORT with `reuse_port`); the reason on failure.
+    std::optional<std::string> listen(const protocol::TransportAddress& address, bool reuse_port);
+    void attach(TurnServer& core, std::uint16_t max_channel_number);
+    // Queues one whole frame for `client`; dropped if the connection is gone or its outbox is full.
+    void send(const FiveTuple& client, std::span<const std::uint8_t> bytes);
+    // Closes the listeners and every connection (the core hears of each).
+    void close();
+
+    std::size_t size() const noexcept { return connections_.size(); }
+
+private:
+    struct Connection {
+        Connection(boost::asio::ip::tcp::socket s, std::uint16_t max_channel)
+            : socket(std::move(s)), framer(protocol::StreamFramer::kDefaultCapacity, max_channel) {}
+        boost::asio::ip::tcp::socket socket;
+        protocol::StreamFramer framer;
+        FiveTuple tuple;
+        std::deque<std::vector<std::uint8_t>> outbox;
+        std::size_t outbox_bytes = 0;
+        bool writing = false;
+        bool closed = false;
+    };
+
+    void accept(const std::shared_ptr<boost::asio::ip::tcp::acceptor>& acceptor);
+    void read(const std::shared_ptr<Connection>& c);
+    void write(const std::shared_ptr<Connection>& c);
+    void drop(const std::shared_ptr<Connection>& c, std::string_view why);
+
+    boost::asio::io_context& io_;
+    const Logger& log_;
+    TurnServer* core_ = nullptr;
+    std::uint16_t max_channel_ = 0x4FFF;  // from the core's configuration, for stream framing
+    std::vector<std::shared_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
+    std::unordered_map<FiveTuple, std::shared_ptr<Connection>> connections_;
+};
+
+}  // namespace tern::server

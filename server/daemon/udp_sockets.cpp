@@ -1,0 +1,123 @@
+#include "server/daemon/udp_sockets.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+
+namespace tern::server {
+
+UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
+    if (this != &other) {
+        reset();
+        fd_ = other.release();
+    }
+    return *this;
+}
+
+void UniqueFd::reset() noexcept {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+}
+
+std::variant<UniqueFd, std::string> open_udp_socket(const protocol::TransportAddress& local, bool listener,
+                                                    bool reuse_port) {
+    const int af = local.ip.family == protocol::AddressFamily::IPv4 ? AF_INET : AF_INET6;
+    UniqueFd fd(::socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!fd) return std::string(std::strerror(errno));
+    const int one = 1;
+    if (af == AF_INET6) ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (reuse_port) ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    if (listener) {
+        // Wildcard listeners learn each datagram's destination so replies leave from that address.
+        if (af == AF_INET) ::setsockopt(fd.get(), IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+        else ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
+    }
+    const auto sa = to_socket_address(local);
+    if (::bind(fd.get(), sa.get(), sa.length) != 0) return std::string(std::strerror(errno));
+    return fd;
+}
+
+std::optional<protocol::IpAddress> destination_of(msghdr& received) noexcept {
+    for (cmsghdr* c = CMSG_FIRSTHDR(&received); c != nullptr; c = CMSG_NXTHDR(&received, c)) {
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO && c->cmsg_len >= CMSG_LEN(sizeof(in_pktinfo))) {
+            in_pktinfo info;
+            std::memcpy(&info, CMSG_DATA(c), sizeof info);
+            protocol::IpAddress ip;
+            ip.family = protocol::AddressFamily::IPv4;
+            std::memcpy(ip.bytes.data(), &info.ipi_addr, 4);
+            return ip;
+        }
+        if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
+            c->cmsg_len >= CMSG_LEN(sizeof(in6_pktinfo))) {
+            in6_pktinfo info;
+            std::memcpy(&info, CMSG_DATA(c), sizeof info);
+            protocol::IpAddress ip;
+            ip.family = protocol::AddressFamily::IPv6;
+            std::memcpy(ip.bytes.data(), &info.ipi6_addr, 16);
+            return ip;
+        }
+    }
+    return std::nullopt;
+}
+
+std::size_t write_source_pktinfo(SourceControl& control, const protocol::IpAddress& source) noexcept {
+    cmsghdr header{};
+    std::size_t length = 0;
+    std::memset(control.bytes, 0, sizeof control.bytes);
+    if (source.family == protocol::AddressFamily::IPv4) {
+        in_pktinfo info{};
+        std::memcpy(&info.ipi_spec_dst, source.bytes.data(), 4);
+        header.cmsg_level = IPPROTO_IP;
+        header.cmsg_type = IP_PKTINFO;
+        header.cmsg_len = CMSG_LEN(sizeof info);
+        std::memcpy(control.bytes + CMSG_LEN(0), &info, sizeof info);
+        length = CMSG_SPACE(sizeof info);
+    } else {
+        in6_pktinfo info{};
+        std::memcpy(&info.ipi6_addr, source.bytes.data(), 16);
+        header.cmsg_level = IPPROTO_IPV6;
+        header.cmsg_type = IPV6_PKTINFO;
+        header.cmsg_len = CMSG_LEN(sizeof info);
+        std::memcpy(control.bytes + CMSG_LEN(0), &info, sizeof info);
+        length = CMSG_SPACE(sizeof info);
+    }
+    std::memcpy(control.bytes, &header, sizeof header);
+    return length;
+}
+
+void OutgoingDatagram::describe(msghdr& msg, const protocol::TransportAddress& destination,
+                                const protocol::IpAddress* source, std::span<const std::uint8_t> bytes) noexcept {
+    to = to_socket_address(destination);
+    iov = {const_cast<std::uint8_t*>(bytes.data()), bytes.size()};  // sendmsg only reads them
+    msg = msghdr{};
+    msg.msg_name = to.get();
+    msg.msg_namelen = to.length;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    if (source != nullptr) {
+        msg.msg_control = control.bytes;
+        msg.msg_controllen = write_source_pktinfo(control, *source);
+    }
+}
+
+void send_now(int fd, const protocol::TransportAddress& destination, const protocol::IpAddress* source,
+              std::span<const std::uint8_t> bytes) noexcept {
+    OutgoingDatagram datagram;
+    msghdr msg;
+    datagram.describe(msg, destination, source, bytes);
+    (void)::sendmsg(fd, &msg, MSG_DONTWAIT);
+}
+
+void set_dont_fragment(int fd, protocol::AddressFamily family, bool dont_fragment) noexcept {
+    if (family == protocol::AddressFamily::IPv4) {
+        const int v = dont_fragment ? IP_PMTUDISC_DO : IP_PMTUDISC_WANT;
+        ::setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof v);
+    } else {
+        const int v = dont_fragment ? IPV6_PMTUDISC_DO : IPV6_PMTUDISC_WANT;
+        ::setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &v, sizeof v);
+    }
+}
+
+}  // namespace tern::server

@@ -1,0 +1,82 @@
+#pragma once
+// The UDP socket details both I/O backends share: opening a listener or relay socket, reading a
+// datagram's destination from IP_PKTINFO, choosing a reply's source address the same way, and the
+// don't-fragment switch. Plain file descriptors, so Asio and io_uring can each drive them.
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+
+#include "protocol/transport_address.hpp"
+#include "server/daemon/socket_address.hpp"
+
+namespace tern::server {
+
+// Owns a file descriptor; closes it on destruction.
+class UniqueFd {
+public:
+    UniqueFd() noexcept = default;
+    explicit UniqueFd(int fd) noexcept : fd_(fd) {}
+    UniqueFd(UniqueFd&& other) noexcept : fd_(other.release()) {}
+    UniqueFd& operator=(UniqueFd&& other) noexcept;
+    ~UniqueFd() { reset(); }
+    UniqueFd(const UniqueFd&) = delete;
+    UniqueFd& operator=(const UniqueFd&) = delete;
+
+    int get() const noexcept { return fd_; }
+    explicit operator bool() const noexcept { return fd_ >= 0; }
+    int release() noexcept {
+        const int fd = fd_;
+        fd_ = -1;
+        return fd;
+    }
+    void reset() noexcept;
+
+private:
+    int fd_ = -1;
+};
+
+// A non-blocking UDP socket bound to `local`. Listeners get IP_PKTINFO / IPV6_RECVPKTINFO (a wildcard
+// listener must know where each datagram was sent); `reuse_port` sets SO_REUSEPORT. The reason on
+// failure.
+std::variant<UniqueFd, std::string> open_udp_socket(const protocol::TransportAddress& local, bool listener,
+                                                    bool reuse_port);
+
+// A received datagram's destination address, from its IP_PKTINFO or IPV6_PKTINFO control message.
+std::optional<protocol::IpAddress> destination_of(msghdr& received) noexcept;
+
+// Room for the control message that picks a reply's source address.
+inline constexpr std::size_t kSourceControlSize = CMSG_SPACE(sizeof(in6_pktinfo));
+struct alignas(cmsghdr) SourceControl {
+    std::uint8_t bytes[kSourceControlSize];
+};
+// Writes an IP_PKTINFO / IPV6_PKTINFO message asking the kernel to send from `source`; returns its
+// length for msg_controllen.
+std::size_t write_source_pktinfo(SourceControl& control, const protocol::IpAddress& source) noexcept;
+
+// One datagram to send: where to, its bytes (not copied) and, for a wildcard listener, the source
+// address. describe() points `msg` into this object, so both stay in place until it is sent.
+struct OutgoingDatagram {
+    SocketAddress to;
+    iovec iov{};
+    SourceControl control{};
+
+    void describe(msghdr& msg, const protocol::TransportAddress& destination, const protocol::IpAddress* source,
+                  std::span<const std::uint8_t> bytes) noexcept;
+};
+
+// Sends one datagram at once, without blocking: when the socket buffer is full it is lost, as UDP may.
+void send_now(int fd, const protocol::TransportAddress& destination, const protocol::IpAddress* source,
+              std::span<const std::uint8_t> bytes) noexcept;
+
+// IP_PMTUDISC_DO (the DONT-FRAGMENT attribute) or the system's default for `fd`.
+void set_dont_fragment(int fd, protocol::AddressFamily family, bool dont_fragment) noexcept;
+
+}  // namespace tern::server

@@ -1,0 +1,129 @@
+#pragma once
+// The io_uring backend (--io uring) of the socket layer around the sans-I/O core, for one shard.
+//
+// Every UDP socket (listeners and relays) has one multishot IORING_OP_RECVMSG armed, taking buffers
+// from one shared ring of provided buffers. The kernel writes io_uring_recvmsg_out, the source address
+// and the control data in front of each datagram inside the buffer: that prefix is at least
+// protocol::kRelayHeadroom bytes, and the kernel never fills the last kRelayTailroom bytes, so a peer's
+// datagram is framed for the client in place. Sends are IORING_OP_SENDMSG entries naming those bytes
+// where they lie: a buffer goes back to the kernel only when the datagram it holds has been handled
+// and every send that names it has completed (a reference count per buffer). Bytes from anywhere else
+// (replies, TCP frames) are copied into the send's own small buffer first.
+//
+// Completions wake the shard's Asio loop through an eventfd. A loop turn drains the completions,
+// hands them to the core, then submits everything prepared meanwhile (sends, re-armed receives) with
+// one io_uring_submit; it goes round again while completions keep coming (sends done inline by that
+// submit, datagrams that arrived meanwhile), with eventfd notifications off, up to a bound that keeps
+// TCP and timers served. TCP stays on Asio (TcpClients), as do the timers.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <array>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "server/daemon/relay_shell.hpp"
+#include "server/daemon/tcp_clients.hpp"
+#include "server/daemon/udp_sockets.hpp"
+#include "server/daemon/uring_udp.hpp"
+
+namespace tern::server {
+
+class UringShell final : public RelayShell {
+public:
+    // The shell, or why io_uring cannot be used here (the daemon then falls back to AsioShell).
+    static std::variant<std::unique_ptr<UringShell>, std::string> create(boost::asio::io_context& io,
+                                                                        const Logger& log);
+    ~UringShell() override;
+    UringShell(const UringShell&) = delete;
+    UringShell& operator=(const UringShell&) = delete;
+
+    // RelayShell
+    std::optional<std::string> listen(const std::vector<protocol::TransportAddress>& addresses, bool udp, bool tcp,
+                                      bool reuse_port) override;
+    void attach(TurnServer& core, std::uint16_t max_channel_number) override;
+    void close() override;
+    IoBackend backend() const noexcept override { return IoBackend::Uring; }
+
+    // ServerIo
+    void send_to_client(const FiveTuple& client, std::span<const std::uint8_t> bytes) override;
+    std::optional<RelayId> open_relay(const protocol::TransportAddress& local) override;
+    void close_relay(RelayId relay) override;
+    void send_to_peer(RelayId relay, const protocol::TransportAddress& peer, std::span<const std::uint8_t> bytes,
+                      bool dont_fragment) override;
+
+private:
+    struct Socket {
+        UniqueFd fd;
+        protocol::TransportAddress local;
+        std::uint32_t generation = 0;  // tells a reused slot's completions from its previous socket's
+        bool open = false;
+        bool listener = false;
+        bool wildcard = false;   // listener bound to 0.0.0.0 or ::: replies pick their source address
+        bool receiving = false;  // a multishot receive is armed (submitted or queued)
+        bool dont_fragment = false;
+        std::uint8_t failed_arms = 0;  // receives that ended in an error in a row
+    };
+    struct SocketRef {
+        std::uint32_t index;
+        std::uint32_t generation;
+    };
+    static constexpr std::size_t kSendCopySize = 2048;
+    struct SendOp {
+        msghdr msg{};
+        OutgoingDatagram datagram;
+        std::int32_t buffer = -1;  // the provided buffer the bytes lie in, or -1: they are in `copy`
+        std::array<std::uint8_t, kSendCopySize> copy;
+    };
+
+    UringShell(boost::asio::io_context& io, const Logger& log, std::unique_ptr<UringRing> ring, UniqueFd wakeup);
+
+    // Sockets
+    std::uint32_t add_socket(UniqueFd fd, const protocol::TransportAddress& local, bool listener);
+    Socket* live(std::uint32_t index, std::uint32_t generation) noexcept;
+    Socket* listener_for(const protocol::TransportAddress& server_side) noexcept;
+    void close_socket(std::uint32_t index);
+
+    // Receiving
+    void arm_receives();
+    void on_received(const io_uring_cqe& cqe);
+    void deliver(std::uint32_t index, std::span<std::uint8_t> buffer, unsigned filled);
+
+    // Sending
+    void send(int fd, const protocol::TransportAddress& to, const protocol::IpAddress* source,
+              std::span<const std::uint8_t> bytes);
+    void on_sent(const io_uring_cqe& cqe);
+
+    // The loop
+    void wait_for_completions();
+    void run_turn();
+    void request_flush();
+    void flush();
+
+    boost::asio::io_context& io_;
+    std::unique_ptr<UringRing> ring_;
+    boost::asio::posix::stream_descriptor wakeup_;  // a duplicate of the ring's eventfd
+    TurnServer* core_ = nullptr;
+    TcpClients tcp_;
+
+    std::deque<Socket> sockets_;  // a deque: a Socket stays put while the core opens more
+    std::vector<std::uint32_t> free_sockets_;
+    std::vector<std::uint32_t> listeners_;
+    std::vector<SocketRef> to_arm_;  // receives to (re-)arm at the next flush
+    msghdr listener_receive_{};      // what multishot receives ask for: name and control sizes
+    msghdr relay_receive_{};
+
+    std::vector<SendOp> sends_;  // fixed size: the kernel holds pointers into it
+    std::vector<std::uint32_t> free_sends_;
+
+    bool in_turn_ = false;
+    bool flush_posted_ = false;
+    bool turn_posted_ = false;
+    bool warned_truncation_ = false;
+};
+
+}  // namespace tern::server
