@@ -47,13 +47,12 @@ def _can_bind(kind, port):
 
 
 def free_port():
-    """A loopback port free for both UDP and TCP right now."""
-    for _ in range(100):
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        s.bind((LOOPBACK, 0))
-        port = s.getsockname()[1]
-        s.close()
-        if _can_bind(socket.SOCK_DGRAM, port):
+    """A loopback port free for both UDP and TCP right now. Drawn from 10000-19999: below the relay
+    ranges (20000-32000) and outside the kernel's ephemeral range, where any client socket opened
+    after this check (ours or a peer's) could take the port before ternd binds it."""
+    for _ in range(200):
+        port = random.randrange(10000, 20000)
+        if _can_bind(socket.SOCK_STREAM, port) and _can_bind(socket.SOCK_DGRAM, port):
             return port
     raise RuntimeError("no free loopback port found")
 
