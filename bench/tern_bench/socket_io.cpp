@@ -23,53 +23,6 @@ void FileDescriptor::reset() noexcept {
     fd_ = -1;
 }
 
-const sockaddr* SocketAddress::get() const noexcept {
-    // The sockets API takes the generic pointer type for every address family; sockaddr_storage exists
-    // to be viewed through it.
-    return reinterpret_cast<const sockaddr*>(&storage);
-}
-
-SocketAddress to_socket_address(const protocol::TransportAddress& address) noexcept {
-    SocketAddress out;
-    if (address.ip.family == protocol::AddressFamily::IPv4) {
-        sockaddr_in v4{};
-        v4.sin_family = AF_INET;
-        v4.sin_port = htons(address.port);
-        std::memcpy(&v4.sin_addr, address.ip.bytes.data(), 4);
-        std::memcpy(&out.storage, &v4, sizeof v4);
-        out.length = sizeof v4;
-    } else {
-        sockaddr_in6 v6{};
-        v6.sin6_family = AF_INET6;
-        v6.sin6_port = htons(address.port);
-        std::memcpy(&v6.sin6_addr, address.ip.bytes.data(), 16);
-        std::memcpy(&out.storage, &v6, sizeof v6);
-        out.length = sizeof v6;
-    }
-    return out;
-}
-
-std::optional<protocol::TransportAddress> from_socket_address(const sockaddr_storage& storage) noexcept {
-    protocol::TransportAddress out;
-    if (storage.ss_family == AF_INET) {
-        sockaddr_in v4{};
-        std::memcpy(&v4, &storage, sizeof v4);
-        out.ip.family = protocol::AddressFamily::IPv4;
-        std::memcpy(out.ip.bytes.data(), &v4.sin_addr, 4);
-        out.port = ntohs(v4.sin_port);
-        return out;
-    }
-    if (storage.ss_family == AF_INET6) {
-        sockaddr_in6 v6{};
-        std::memcpy(&v6, &storage, sizeof v6);
-        out.ip.family = protocol::AddressFamily::IPv6;
-        std::memcpy(out.ip.bytes.data(), &v6.sin6_addr, 16);
-        out.port = ntohs(v6.sin6_port);
-        return out;
-    }
-    return std::nullopt;
-}
-
 std::optional<FileDescriptor> open_udp(const protocol::TransportAddress& local,
                                        const std::optional<protocol::TransportAddress>& remote, int buffer_bytes,
                                        std::string& error) {
@@ -127,7 +80,7 @@ std::optional<protocol::TransportAddress> local_address(int fd) noexcept {
     socklen_t length = sizeof storage;
     // getsockname fills a sockaddr_storage through the generic pointer the API takes.
     if (::getsockname(fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0) return std::nullopt;
-    return from_socket_address(storage);
+    return from_socket_address(reinterpret_cast<const sockaddr*>(&storage), length);
 }
 
 }  // namespace tern::bench

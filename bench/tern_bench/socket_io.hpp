@@ -1,6 +1,6 @@
 #pragma once
-// The socket plumbing of the load generator: an owning file descriptor, conversions between
-// protocol::TransportAddress and sockaddr, and non-blocking UDP and TCP sockets. Client sockets are
+// The socket plumbing of the load generator: an owning file descriptor and non-blocking UDP and TCP
+// sockets. Client sockets are
 // connected, so the kernel filters other sources and sends need no address.
 
 #include <sys/socket.h>
@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "protocol/transport_address.hpp"
+#include "server/daemon/socket_address.hpp"
 
 namespace tern::bench {
 
@@ -31,15 +32,10 @@ private:
     int fd_ = -1;
 };
 
-struct SocketAddress {
-    sockaddr_storage storage{};
-    socklen_t length = 0;
-
-    const sockaddr* get() const noexcept;
-};
-
-SocketAddress to_socket_address(const protocol::TransportAddress& address) noexcept;
-std::optional<protocol::TransportAddress> from_socket_address(const sockaddr_storage& storage) noexcept;
+// Address conversions are the daemon's (server/daemon/socket_address.hpp).
+using server::SocketAddress;
+using server::from_socket_address;
+using server::to_socket_address;
 
 // The kernel's socket buffers for load: big enough that a burst of a few thousand datagrams is queued
 // rather than dropped (the kernel caps them at net.core.rmem_max / wmem_max).
