@@ -1,6 +1,10 @@
 #include "auth/random.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
+
+#include <algorithm>
+#include <cstring>
 
 #include <cstdlib>
 
@@ -19,6 +23,26 @@ std::uint32_t Random::uniform(std::uint32_t bound) {
 void SystemRandom::fill(std::span<std::uint8_t> out) {
     if (out.empty()) return;
     if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) std::abort();
+}
+
+BufferedRandom::~BufferedRandom() { OPENSSL_cleanse(pool_.data(), pool_.size()); }
+
+void BufferedRandom::fill(std::span<std::uint8_t> out) {
+    if (out.size() >= pool_.size()) {
+        if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) std::abort();
+        return;
+    }
+    while (!out.empty()) {
+        if (used_ == pool_.size()) {
+            if (RAND_bytes(pool_.data(), static_cast<int>(pool_.size())) != 1) std::abort();
+            used_ = 0;
+        }
+        const std::size_t n = std::min(out.size(), pool_.size() - used_);
+        std::memcpy(out.data(), pool_.data() + used_, n);
+        OPENSSL_cleanse(pool_.data() + used_, n);  // handed out once: not left behind for a later reader
+        used_ += n;
+        out = out.subspan(n);
+    }
 }
 
 }  // namespace tern::auth

@@ -2,6 +2,8 @@
 // Randomness for everything an attacker must not predict: relay ports, nonce keys, reservation tokens,
 // transaction ids. Production code uses the OS CSPRNG through OpenSSL; tests inject a seeded source.
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 
@@ -26,6 +28,22 @@ public:
 class SystemRandom final : public Random {
 public:
     void fill(std::span<std::uint8_t> out) override;
+};
+
+// The same generator, drawn 256 bytes at a time: each RAND_bytes call takes OpenSSL's lock and a
+// getpid() system call, which cost more than the few bytes a port or a nonce needs. Bytes are used
+// once and in order; the buffer is wiped as it is consumed. For one thread (a shard owns one).
+class BufferedRandom final : public Random {
+public:
+    BufferedRandom() = default;
+    BufferedRandom(const BufferedRandom&) = delete;
+    BufferedRandom& operator=(const BufferedRandom&) = delete;
+    ~BufferedRandom() override;
+    void fill(std::span<std::uint8_t> out) override;
+
+private:
+    std::array<std::uint8_t, 256> pool_{};
+    std::size_t used_ = 256;  // empty until first use
 };
 
 }  // namespace tern::auth

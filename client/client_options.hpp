@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "protocol/relay_buffer.hpp"
 #include "protocol/transport_address.hpp"
 
 namespace tern::client {
@@ -51,6 +52,10 @@ struct ClientOptions {
     std::size_t max_permissions = 64;
     std::size_t max_channels = 64;
     std::size_t max_pending_requests = 16;
+    // The largest payload send() takes; the core reserves room for it (plus the frame's header) at
+    // construction. A client that sends small datagrams, or none through the core (a load generator
+    // framing its own), keeps its memory small with a lower figure. At most kMaxRelayPayload.
+    std::size_t max_payload = protocol::kMaxRelayPayload;
 };
 
 }  // namespace tern::client

@@ -45,7 +45,9 @@ TurnClientCore::TurnClientCore(TurnClientConfig config, ClientIo& io, auth::Rand
       peers_(config_.options.max_permissions, config_.options.max_channels),
       transactions_(std::max<std::size_t>(config_.options.max_pending_requests, 2)),
       request_storage_(transactions_.size() * kMaxRequestSize),
-      send_buffer_(std::make_unique<protocol::RelayBuffer<>>()) {
+      max_payload_(std::min(config_.options.max_payload, kMaxPayload)),
+      send_buffer_(std::make_unique_for_overwrite<std::uint8_t[]>(protocol::kRelayHeadroom + max_payload_ +
+                                                                  protocol::kRelayTailroom)) {
     for (std::size_t i = 0; i < transactions_.size(); ++i)
         transactions_[i].wire = std::span(request_storage_).subspan(i * kMaxRequestSize, kMaxRequestSize);
 }
@@ -155,7 +157,7 @@ std::optional<std::uint16_t> TurnClientCore::bind_channel(const protocol::Transp
 }
 
 SendResult TurnClientCore::send(const protocol::TransportAddress& peer, std::span<const std::uint8_t> payload) {
-    if (payload.size() > kMaxPayload) return SendResult::TooLarge;
+    if (payload.size() > max_payload_) return SendResult::TooLarge;
     const auto area = payload_area();
     if (!payload.empty() && payload.data() != area.data()) std::memmove(area.data(), payload.data(), payload.size());
     return send_in_place(peer, payload.size());
@@ -163,9 +165,9 @@ SendResult TurnClientCore::send(const protocol::TransportAddress& peer, std::spa
 
 SendResult TurnClientCore::send_in_place(const protocol::TransportAddress& peer, std::size_t size) {
     if (state_ != ClientState::Allocated) return SendResult::NotAllocated;
-    if (size > kMaxPayload) return SendResult::TooLarge;
-    const auto storage = send_buffer_->whole();
-    constexpr std::size_t offset = protocol::RelayBuffer<>::kPayloadOffset;
+    if (size > max_payload_) return SendResult::TooLarge;
+    const std::span storage(send_buffer_.get(), protocol::kRelayHeadroom + max_payload_ + protocol::kRelayTailroom);
+    constexpr std::size_t offset = protocol::kRelayHeadroom;
 
     if (const ChannelEntry* c = peers_.channel_to(peer); c != nullptr && c->bound) {
         const auto framing =

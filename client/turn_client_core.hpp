@@ -59,7 +59,8 @@ enum class SendResult : std::uint8_t {
 
 class TurnClientCore {
 public:
-    // The largest payload send() takes (a ChannelData frame's limit; an indication carries a little less).
+    // The largest payload send() can ever take (a ChannelData frame's limit; an indication carries a
+    // little less). ClientOptions::max_payload sets this core's own limit, max_payload() below.
     static constexpr std::size_t kMaxPayload = protocol::kMaxRelayPayload;
 
     TurnClientCore(TurnClientConfig config, ClientIo& io, auth::Random& random);
@@ -83,8 +84,11 @@ public:
     // Copies `payload` into the send buffer and frames it: ChannelData when a channel to `peer` is
     // bound, a Send indication otherwise.
     SendResult send(const protocol::TransportAddress& peer, std::span<const std::uint8_t> payload);
-    // Zero-copy variant: write up to kMaxPayload bytes into payload_area(), then send the first `size`.
-    std::span<std::uint8_t> payload_area() noexcept { return send_buffer_->payload_area(); }
+    // Zero-copy variant: write up to max_payload() bytes into payload_area(), then send the first `size`.
+    std::span<std::uint8_t> payload_area() noexcept {
+        return {send_buffer_.get() + protocol::kRelayHeadroom, max_payload_};
+    }
+    std::size_t max_payload() const noexcept { return max_payload_; }
     SendResult send_in_place(const protocol::TransportAddress& peer, std::size_t size);
     // Deletes the allocation (Refresh with LIFETIME 0); reports Closed when answered or timed out.
     void close(TimePoint now);
@@ -156,7 +160,9 @@ private:
 
     std::vector<Transaction> transactions_;
     std::vector<std::uint8_t> request_storage_;
-    std::unique_ptr<protocol::RelayBuffer<>> send_buffer_;
+    std::size_t max_payload_;
+    // kRelayHeadroom + max_payload_ + kRelayTailroom bytes, not initialised: only written bytes are sent.
+    std::unique_ptr<std::uint8_t[]> send_buffer_;
     std::array<std::uint8_t, 12 * 64> indication_ids_{};  // random bytes for Send indications, refilled in bulk
     std::size_t indication_ids_used_ = 12 * 64;
 };

@@ -27,7 +27,7 @@ struct EndpointContext {
     EpollLoop loop;
     ReceiveBatch receive;
     SendQueue sends;
-    auth::SystemRandom random;
+    auth::BufferedRandom random;  // one per worker thread
     // TCP probes are framed here, then copied into the connection's write buffer.
     std::unique_ptr<SendSlot> stream_scratch = std::make_unique<SendSlot>();
     // TCP frames are copied here before the client core sees them, so payloads can be unprotected in place.

@@ -80,6 +80,7 @@ bool ThroughputWorker::create_flows() {
             config.options.max_permissions = 2;
             config.options.max_channels = 2;
             config.options.max_pending_requests = 4;
+            config.options.max_payload = 0;  // probes are framed in the worker's send slots, not the core's
             endpoints_.push_back(std::make_unique<TurnEndpoint>(*context_, *this, std::move(config), options_.local_ip,
                                                                 tag_of(local, role)));
         }

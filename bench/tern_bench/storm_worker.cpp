@@ -43,6 +43,7 @@ client::TurnClientConfig StormWorker::config_for(std::uint32_t index) const {
     config.options.max_permissions = 1;
     config.options.max_channels = 1;
     config.options.max_pending_requests = 2;
+    config.options.max_payload = 0;  // a storm sends no data
     return config;
 }
 
@@ -149,6 +150,8 @@ void StormWorker::on_closed(TurnEndpoint& endpoint, TimePoint) {
 }
 
 void StormWorker::loop_once(std::chrono::milliseconds wait) {
+    // Requests launched since the last turn leave before the wait, not after it.
+    context_->flush();
     context_->loop.poll(wait);
     const TimePoint now = Clock::now();
     if (now - last_timer_sweep_ >= 10ms) {

@@ -17,7 +17,7 @@ using RelayId = std::uint32_t;
 
 enum class EventKind : std::uint8_t {
     AuthFailed,          // detail: the reason
-    AllocationCreated,
+    AllocationCreated,   // address: the relayed address
     AllocationRefreshed,
     AllocationDeleted,   // detail: why
     PeerDenied,          // detail: the peer and the verdict
@@ -28,6 +28,9 @@ struct Event {
     const FiveTuple& client;
     std::string_view username;  // may be empty
     std::string_view detail;
+    // An address the event is about, formatted only by a shell that logs it (an allocation storm
+    // should not pay for strings nobody reads).
+    const protocol::TransportAddress* address = nullptr;
 };
 
 class ServerIo {

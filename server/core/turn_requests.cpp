@@ -239,7 +239,7 @@ void TurnServer::handle_allocate(const FiveTuple& client, const MessageView& req
 
     ++stats_.allocations_created;
     const Allocation& stored = allocations_.insert(std::move(allocation));
-    io_.report({EventKind::AllocationCreated, client, stored.username, stored.relays[0].advertised.to_string()});
+    io_.report({EventKind::AllocationCreated, client, stored.username, {}, &stored.relays[0].advertised});
     send_allocate_success(client, request, stored, auth, new_token, ipv6_unavailable, now);
 }
 

@@ -56,7 +56,7 @@ private:
     std::size_t index_;
     boost::asio::io_context io_;
     std::unique_ptr<RelayShell> shell_;  // before core_, which calls it until destroyed
-    auth::SystemRandom random_;
+    auth::BufferedRandom random_;
     std::unique_ptr<TurnServer> core_;
     boost::asio::steady_timer ticker_;
     std::thread thread_;

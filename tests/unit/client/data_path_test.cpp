@@ -186,6 +186,17 @@ TEST(ClientDataPath, LimitsAndGarbage) {
     EXPECT_EQ(c.core.send(outside_peer(), big), SendResult::ViaIndication);
     EXPECT_EQ(c.sent.back().view()->get<attr::Data>()->value.size(), 65'000u);
 
+    // A core built for small payloads refuses what its buffer cannot hold and sends what it can.
+    TurnClientConfig small = World::client_config();
+    small.options.max_payload = 100;
+    Endpoint& d = w.add_client(2, small);
+    w.allocate(d);
+    EXPECT_EQ(d.core.max_payload(), 100u);
+    EXPECT_EQ(d.core.payload_area().size(), 100u);
+    EXPECT_EQ(d.core.send(outside_peer(), std::vector<std::uint8_t>(101, 1)), SendResult::TooLarge);
+    EXPECT_EQ(d.core.send(outside_peer(), std::vector<std::uint8_t>(100, 1)), SendResult::ViaIndication);
+    EXPECT_EQ(d.sent.back().view()->get<attr::Data>()->value.size(), 100u);
+
     // ChannelData on a number this client never bound, and a Data indication without DATA: ignored.
     const std::vector<std::uint8_t> stray = {0x40, 0x07, 0x00, 0x01, 'x'};
     c.core.on_bytes_from_server(stray, w.clock.now());

@@ -105,7 +105,7 @@ void RecordingIo::send_to_peer(RelayId relay, const TransportAddress& peer, std:
 }
 
 void RecordingIo::report(const Event& event) {
-    events.push_back({event.kind, event.client, std::string(event.username), std::string(event.detail)});
+    events.push_back({event.kind, event.client, std::string(event.username), event.address ? event.address->to_string() : std::string(event.detail)});
 }
 
 std::optional<RelayId> RecordingIo::relay_at(const TransportAddress& local) const {
