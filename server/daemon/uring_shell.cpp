@@ -72,6 +72,9 @@ UringShell::UringShell(asio::io_context& io, const Logger& log, std::unique_ptr<
     relay_receive_.msg_namelen = kNameSize;
     free_sends_.reserve(kSendOps);
     for (std::size_t i = kSendOps; i-- > 0;) free_sends_.push_back(static_cast<std::uint32_t>(i));
+    // An operator (or a benchmark comparing both) may turn UDP GSO off.
+    const char* no_gso = std::getenv("TERN_DISABLE_UDP_GSO");
+    segmentation_ = (no_gso == nullptr || *no_gso == '\0') && udp_segmentation_supported();
     wait_for_completions();
 }
 
@@ -131,6 +134,7 @@ std::uint32_t UringShell::add_socket(UniqueFd fd, const protocol::TransportAddre
     s.receiving = false;
     s.dont_fragment = false;
     s.failed_arms = 0;
+    s.index = index;
     to_arm_.push_back({index, s.generation});
     request_flush();
     return index;
@@ -275,21 +279,31 @@ void UringShell::deliver(std::uint32_t index, std::span<std::uint8_t> buffer, un
 // ---------------------------------------------------------------------------------------------------
 // Sending
 
-void UringShell::send(int fd, const protocol::TransportAddress& to, const protocol::IpAddress* source,
-                      std::span<const std::uint8_t> bytes) {
+void UringShell::send(const Socket& socket, const protocol::TransportAddress& to,
+                      const protocol::IpAddress* source, std::span<const std::uint8_t> bytes) {
     const std::optional<std::uint16_t> buffer = ring_->buffer_holding(bytes);
+    if (buffer && join_run(socket, to, source, bytes, *buffer)) return;
+    run_.reset();  // whatever follows must not overtake this datagram
+    const int fd = socket.fd.get();
     io_uring_sqe* sqe = nullptr;
     if ((buffer || bytes.size() <= kSendCopySize) && !free_sends_.empty()) sqe = ring_->next_sqe();
     if (sqe == nullptr) return send_now(fd, to, source, bytes);  // no room to queue it, or too big to copy
     const std::uint32_t index = free_sends_.back();
     free_sends_.pop_back();
     SendOp& op = sends_[index];
+    op.socket = socket.index;
+    op.generation = socket.generation;
+    op.to = to;
+    op.source = source != nullptr ? std::optional(*source) : std::nullopt;
     if (buffer) {  // the bytes stay where the kernel received them until this send completes
         ring_->hold(*buffer);
-        op.buffer = *buffer;
+        op.buffers[0] = *buffer;
+        op.held = 1;
         op.datagram.describe(op.msg, to, source, bytes);
+        if (segmentation_ && !bytes.empty() && bytes.size() <= kMaxSegmentSize)
+            run_ = OpenRun{index, ring_->submissions(), static_cast<std::uint16_t>(bytes.size()), bytes.size(), false};
     } else {
-        op.buffer = -1;
+        op.held = 0;
         std::memcpy(op.copy.data(), bytes.data(), bytes.size());
         op.datagram.describe(op.msg, to, source, std::span(op.copy).first(bytes.size()));
     }
@@ -298,20 +312,65 @@ void UringShell::send(int fd, const protocol::TransportAddress& to, const protoc
     request_flush();
 }
 
+bool UringShell::join_run(const Socket& socket, const protocol::TransportAddress& to,
+                          const protocol::IpAddress* source, std::span<const std::uint8_t> bytes,
+                          std::uint16_t buffer) {
+    // The open run's sendmsg is prepared but not submitted: the kernel reads its msghdr at submission,
+    // so one more segment can still be added to it.
+    if (!run_ || run_->submissions != ring_->submissions() || run_->ended) return false;
+    SendOp& op = sends_[run_->op];
+    if (op.socket != socket.index || op.held >= kMaxSegments || bytes.empty() || bytes.size() > run_->segment_size ||
+        run_->bytes + bytes.size() > kMaxSegmentedBytes || op.to != to ||
+        op.source != (source != nullptr ? std::optional(*source) : std::nullopt))
+        return false;
+    if (op.held == 1) {  // the second datagram: from one iovec to a list, and the UDP_SEGMENT message
+        op.segments[0] = op.datagram.iov;
+        op.msg.msg_iov = op.segments.data();
+        const std::size_t source_control = op.msg.msg_controllen;
+        if (source_control > 0) std::memcpy(op.control.data(), op.msg.msg_control, source_control);
+        op.msg.msg_control = op.control.data();
+        op.msg.msg_controllen =
+            source_control + write_segment_size(std::span(op.control).subspan(source_control), run_->segment_size);
+    }
+    op.segments[op.held] = {const_cast<std::uint8_t*>(bytes.data()), bytes.size()};  // sendmsg only reads them
+    ring_->hold(buffer);
+    op.buffers[op.held++] = buffer;
+    op.msg.msg_iovlen = op.held;
+    run_->bytes += bytes.size();
+    run_->ended = bytes.size() < run_->segment_size;
+    return true;
+}
+
 void UringShell::on_sent(const io_uring_cqe& cqe) {
-    // A failed send (no route, no buffer space) loses the datagram, as UDP may.
+    // A failed send (no route, no buffer space) loses the datagram, as UDP may; a refused run of
+    // segments goes again one datagram at a time.
     const std::uint32_t index = index_of(cqe.user_data);
     SendOp& op = sends_[index];
-    if (op.buffer >= 0) ring_->release(static_cast<std::uint16_t>(op.buffer));
-    op.buffer = -1;
+    if (cqe.res < 0 && op.held > 1) send_one_by_one(op, -cqe.res);
+    for (std::uint8_t i = 0; i < op.held; ++i) ring_->release(op.buffers[i]);
+    op.held = 0;
     free_sends_.push_back(index);
+}
+
+void UringShell::send_one_by_one(const SendOp& op, int error) {
+    if (segmentation_ && (error == EINVAL || error == EOPNOTSUPP || error == ENOPROTOOPT || error == EIO)) {
+        segmentation_ = false;
+        log_.warning("udp segmentation offload refused by the kernel; sending datagrams one by one",
+                     {{"detail", std::strerror(error)}});
+    }
+    const Socket* s = live(op.socket, op.generation);
+    if (s == nullptr) return;  // closed meanwhile: its datagrams go nowhere
+    const protocol::IpAddress* source = op.source ? &*op.source : nullptr;
+    for (std::size_t i = 0; i < op.msg.msg_iovlen; ++i)
+        send_now(s->fd.get(), op.to, source,
+                 {static_cast<const std::uint8_t*>(op.segments[i].iov_base), op.segments[i].iov_len});
 }
 
 void UringShell::send_to_client(const FiveTuple& client, std::span<const std::uint8_t> bytes) {
     if (client.transport != Transport::Udp) return tcp_.send(client, bytes);
     const Socket* l = listener_for(client.server);
     if (l == nullptr) return;
-    send(l->fd.get(), client.client, l->wildcard ? &client.server.ip : nullptr, bytes);
+    send(*l, client.client, l->wildcard ? &client.server.ip : nullptr, bytes);
 }
 
 void UringShell::send_to_peer(RelayId relay, const protocol::TransportAddress& peer,
@@ -324,7 +383,7 @@ void UringShell::send_to_peer(RelayId relay, const protocol::TransportAddress& p
         set_dont_fragment(s.fd.get(), s.local.ip.family, dont_fragment);
         s.dont_fragment = dont_fragment;
     }
-    send(s.fd.get(), peer, nullptr, bytes);
+    send(s, peer, nullptr, bytes);
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -8,7 +8,9 @@
 // datagram is framed for the client in place. Sends are IORING_OP_SENDMSG entries naming those bytes
 // where they lie: a buffer goes back to the kernel only when the datagram it holds has been handled
 // and every send that names it has completed (a reference count per buffer). Bytes from anywhere else
-// (replies, TCP frames) are copied into the send's own small buffer first.
+// (replies, TCP frames) are copied into the send's own small buffer first. Consecutive sends of one
+// size from one socket to one destination, prepared in the same turn, become one sendmsg with
+// UDP_SEGMENT (udp_segmentation.hpp) when the kernel has it.
 //
 // Completions wake the shard's Asio loop through an eventfd. A loop turn drains the completions,
 // hands them to the core, then submits everything prepared meanwhile (sends, re-armed receives) with
@@ -28,6 +30,7 @@
 
 #include "server/daemon/relay_shell.hpp"
 #include "server/daemon/tcp_clients.hpp"
+#include "server/daemon/udp_segmentation.hpp"
 #include "server/daemon/udp_sockets.hpp"
 #include "server/daemon/uring_udp.hpp"
 
@@ -67,6 +70,7 @@ private:
         bool receiving = false;  // a multishot receive is armed (submitted or queued)
         bool dont_fragment = false;
         std::uint8_t failed_arms = 0;  // receives that ended in an error in a row
+        std::uint32_t index = 0;       // its place in sockets_
     };
     struct SocketRef {
         std::uint32_t index;
@@ -75,9 +79,27 @@ private:
     static constexpr std::size_t kSendCopySize = 2048;
     struct SendOp {
         msghdr msg{};
-        OutgoingDatagram datagram;
-        std::int32_t buffer = -1;  // the provided buffer the bytes lie in, or -1: they are in `copy`
+        OutgoingDatagram datagram;  // the destination, the first datagram, the source address
+        // Provided buffers the datagrams lie in, one reference each; none when the bytes are in `copy`.
+        std::array<std::uint16_t, kMaxSegments> buffers;
+        std::uint8_t held = 0;
+        // More than one datagram (UDP GSO): all of them, and the source and segment control messages.
+        std::array<iovec, kMaxSegments> segments;
+        alignas(cmsghdr) std::array<std::uint8_t, kSourceControlSize + kSegmentControlSize> control;
+        // Who sent it and where to, to send the datagrams one by one if the kernel refuses the run.
+        std::uint32_t socket = 0;
+        std::uint32_t generation = 0;
+        protocol::TransportAddress to;
+        std::optional<protocol::IpAddress> source;
         std::array<std::uint8_t, kSendCopySize> copy;
+    };
+    // The send that later datagrams to the same place may still join: prepared, not yet submitted.
+    struct OpenRun {
+        std::uint32_t op;
+        std::uint64_t submissions;  // the ring's count when it opened; a submit since closes the run
+        std::uint16_t segment_size;
+        std::size_t bytes;
+        bool ended;  // a shorter datagram came last: nothing may follow it
     };
 
     UringShell(boost::asio::io_context& io, const Logger& log, std::unique_ptr<UringRing> ring, UniqueFd wakeup);
@@ -94,9 +116,12 @@ private:
     void deliver(std::uint32_t index, std::span<std::uint8_t> buffer, unsigned filled);
 
     // Sending
-    void send(int fd, const protocol::TransportAddress& to, const protocol::IpAddress* source,
+    void send(const Socket& socket, const protocol::TransportAddress& to, const protocol::IpAddress* source,
               std::span<const std::uint8_t> bytes);
+    bool join_run(const Socket& socket, const protocol::TransportAddress& to, const protocol::IpAddress* source,
+                  std::span<const std::uint8_t> bytes, std::uint16_t buffer);
     void on_sent(const io_uring_cqe& cqe);
+    void send_one_by_one(const SendOp& op, int error);
 
     // The loop
     void wait_for_completions();
@@ -119,6 +144,8 @@ private:
 
     std::vector<SendOp> sends_;  // fixed size: the kernel holds pointers into it
     std::vector<std::uint32_t> free_sends_;
+    std::optional<OpenRun> run_;
+    bool segmentation_ = false;  // UDP GSO: the kernel has it and it has not been refused
 
     bool in_turn_ = false;
     bool flush_posted_ = false;

@@ -115,11 +115,15 @@ void UringRing::cancel_everything() noexcept {
 
 io_uring_sqe* UringRing::next_sqe() noexcept {
     if (io_uring_sqe* sqe = io_uring_get_sqe(ring_.get())) return sqe;
+    ++submissions_;
     io_uring_submit(ring_.get());
     return io_uring_get_sqe(ring_.get());
 }
 
-int UringRing::submit() noexcept { return io_uring_submit(ring_.get()); }
+int UringRing::submit() noexcept {
+    ++submissions_;
+    return io_uring_submit(ring_.get());
+}
 
 bool UringRing::cancel(std::uint64_t user_data) noexcept {
     io_uring_sync_cancel_reg request{};

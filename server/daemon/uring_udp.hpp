@@ -59,6 +59,9 @@ public:
     io_uring_sqe* next_sqe() noexcept;
     // Submits every queued entry; the number submitted or -errno.
     int submit() noexcept;
+    // How many times queued entries have been handed to the kernel: entries prepared since the count
+    // last changed may still be edited.
+    std::uint64_t submissions() const noexcept { return submissions_; }
     // Whether completions signal the eventfd. Off while the caller is awake and draining anyway.
     void notify(bool on) noexcept { io_uring_cq_eventfd_toggle(ring_.get(), on); }
     // Completions to reap, or work the kernel does once the thread enters it (task work, overflow).
@@ -100,6 +103,7 @@ private:
     bool buffer_ring_registered_ = false;
     std::vector<std::uint16_t> references_;  // per buffer
     std::uint32_t buffers_out_ = 0;
+    std::uint64_t submissions_ = 0;
 };
 
 }  // namespace tern::server

@@ -6,6 +6,7 @@ These tests choose the backend themselves, so TERN_EXTRA_ARGS (which may carry -
 """
 
 import os
+import signal
 import re
 import socket
 import struct
@@ -180,3 +181,47 @@ def test_datagram_above_the_receive_buffer_is_dropped_with_a_warning(ternd, own_
     finally:
         relay.close()
     assert len(re.findall("datagram larger", server.log_text())) == 1
+
+
+def burst_payloads():
+    """Two runs of equal sizes split by a shorter datagram: the shapes UDP GSO batches and ends."""
+    return [bytes([i]) * 300 for i in range(40)] + [b"short datagram"] + \
+           [bytes([100 + i]) * 300 for i in range(40)]
+
+
+@pytest.mark.parametrize("backend", ["uring", "epoll"])
+def test_bursts_to_one_destination_arrive_as_the_datagrams_sent(ternd, own_backend, backend):
+    """A burst that waits in the socket while ternd is stopped is relayed in one loop turn, where the
+    uring backend sends runs of equal datagrams to one destination as one UDP GSO send. Either way the
+    receiver must get every datagram on its own, whole and in order, in both directions."""
+    server = ternd("--io", backend, "--user", f"{USER}:{PASSWORD}")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as peer:
+        peer.bind(("127.0.0.1", 0))
+        peer.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        peer.settimeout(5.0)
+        relay = Relay(server, "udp", peer.getsockname())
+        relay.client.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        try:
+            relay.channel_data(b"hello")  # the peer learns the relayed address
+            assert peer.recvfrom(2048) == (b"hello", relay.relayed)
+            payloads = burst_payloads()
+
+            server.send_signal(signal.SIGSTOP)
+            try:
+                for p in payloads:
+                    relay.channel_data(p)
+            finally:
+                server.send_signal(signal.SIGCONT)
+            received = [peer.recvfrom(2048) for _ in payloads]
+            assert [data for data, _ in received] == payloads
+            assert {source for _, source in received} == {relay.relayed}
+
+            server.send_signal(signal.SIGSTOP)
+            try:
+                for p in payloads:
+                    peer.sendto(p, relay.relayed)
+            finally:
+                server.send_signal(signal.SIGCONT)
+            assert [relay.next_payload() for _ in payloads] == [("channel", p) for p in payloads]
+        finally:
+            relay.close()
