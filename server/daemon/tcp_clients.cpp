@@ -3,7 +3,7 @@
 #include <sys/socket.h>
 
 #include <boost/asio/ip/v6_only.hpp>
-#include <boost/asio/write.hpp>
+#include <boost/asio/post.hpp>
 #include <cerrno>
 #include <cstring>
 #include <fmt/core.h>
@@ -91,11 +91,32 @@ std::optional<std::string> TcpClients::listen(const protocol::TransportAddress& 
 void TcpClients::send(const FiveTuple& client, std::span<const std::uint8_t> bytes) {
     const auto it = connections_.find(client);
     if (it == connections_.end() || it->second->closed) return;
-    const auto& c = it->second;
-    if (c->outbox_bytes + bytes.size() > kMaxOutbox) return;
-    c->outbox.emplace_back(bytes.begin(), bytes.end());
-    c->outbox_bytes += bytes.size();
-    if (!c->writing) write(c);
+    Connection& c = *it->second;
+    if (c.outbox.size() - c.written + bytes.size() > kMaxOutbox) return;
+    if (c.written > 0 && c.outbox.size() + bytes.size() > c.outbox.capacity()) {
+        // Move what is left to the front rather than grow.
+        c.outbox.erase(c.outbox.begin(), c.outbox.begin() + static_cast<std::ptrdiff_t>(c.written));
+        c.written = 0;
+    }
+    c.outbox.insert(c.outbox.end(), bytes.begin(), bytes.end());
+    if (c.queued || c.waiting_writable) return;
+    c.queued = true;
+    to_write_.push_back(it->second);
+    if (!flush_posted_) {
+        // After the handlers already queued: frames relayed in the same turn go out together.
+        flush_posted_ = true;
+        asio::post(io_, [this] { flush(); });
+    }
+}
+
+void TcpClients::flush() {
+    flush_posted_ = false;
+    for (std::size_t i = 0; i < to_write_.size(); ++i) {  // by index: write() may drop, never adds
+        const std::shared_ptr<Connection>& c = to_write_[i];
+        c->queued = false;
+        if (!c->closed) write(c);
+    }
+    to_write_.clear();
 }
 
 void TcpClients::accept(const std::shared_ptr<tcp::acceptor>& acceptor) {
@@ -139,16 +160,28 @@ void TcpClients::read(const std::shared_ptr<Connection>& c) {
 }
 
 void TcpClients::write(const std::shared_ptr<Connection>& c) {
-    c->writing = true;
-    asio::async_write(c->socket, asio::buffer(c->outbox.front()),
-                      [this, c](const boost::system::error_code& ec, std::size_t) {
-                          if (c->closed) return;
-                          if (ec) return drop(c, "write error");
-                          c->outbox_bytes -= c->outbox.front().size();
-                          c->outbox.pop_front();
-                          if (c->outbox.empty()) c->writing = false;
-                          else write(c);
-                      });
+    while (c->written < c->outbox.size()) {
+        const ssize_t n = ::send(c->socket.native_handle(), c->outbox.data() + c->written,
+                                 c->outbox.size() - c->written, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n > 0) {
+            c->written += static_cast<std::size_t>(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            c->waiting_writable = true;
+            c->socket.async_wait(tcp::socket::wait_write, [this, c](const boost::system::error_code& ec) {
+                c->waiting_writable = false;
+                if (c->closed || ec == asio::error::operation_aborted) return;
+                if (ec) return drop(c, "write error");
+                write(c);
+            });
+            return;
+        }
+        return drop(c, "write error");
+    }
+    c->outbox.clear();  // keeps its capacity
+    c->written = 0;
 }
 
 void TcpClients::drop(const std::shared_ptr<Connection>& c, std::string_view why) {

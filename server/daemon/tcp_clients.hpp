@@ -2,10 +2,15 @@
 // TURN over TCP on Boost.Asio, for either I/O backend: listeners, one StreamFramer per connection
 // (each whole frame goes to the core), and a bounded outbox per connection for frames to the client.
 // Single-threaded, on the shard's io_context.
+//
+// Frames to a client are appended to its outbox (one growing buffer that keeps its capacity, so a
+// steady stream allocates nothing) and written once per loop turn with one send() for everything that
+// gathered: a peer's burst relayed to a TCP client costs one system call and, with TCP_NODELAY, as few
+// segments as the bytes need, not one per frame. What the socket does not take waits for it to become
+// writable.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <span>
@@ -46,14 +51,16 @@ private:
         boost::asio::ip::tcp::socket socket;
         protocol::StreamFramer framer;
         FiveTuple tuple;
-        std::deque<std::vector<std::uint8_t>> outbox;
-        std::size_t outbox_bytes = 0;
-        bool writing = false;
+        std::vector<std::uint8_t> outbox;  // bytes [written, size) wait for the socket
+        std::size_t written = 0;
+        bool queued = false;            // in to_write_ for this turn's flush
+        bool waiting_writable = false;  // the socket took less than everything: an async_wait is out
         bool closed = false;
     };
 
     void accept(const std::shared_ptr<boost::asio::ip::tcp::acceptor>& acceptor);
     void read(const std::shared_ptr<Connection>& c);
+    void flush();
     void write(const std::shared_ptr<Connection>& c);
     void drop(const std::shared_ptr<Connection>& c, std::string_view why);
 
@@ -63,6 +70,8 @@ private:
     std::uint16_t max_channel_ = 0x4FFF;  // from the core's configuration, for stream framing
     std::vector<std::shared_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
     std::unordered_map<FiveTuple, std::shared_ptr<Connection>> connections_;
+    std::vector<std::shared_ptr<Connection>> to_write_;  // outboxes filled since the last flush
+    bool flush_posted_ = false;
 };
 
 }  // namespace tern::server

@@ -261,7 +261,7 @@ void UringShell::deliver(std::uint32_t index, std::span<std::uint8_t> buffer, un
         const std::span<std::uint8_t> storage(payload - protocol::kRelayHeadroom,
                                               protocol::kRelayHeadroom + out.payloadlen + protocol::kRelayTailroom);
         core_->on_peer_datagram(index + 1, *source, storage, protocol::kRelayHeadroom, out.payloadlen,
-                                Instant::now());
+                                turn_now_);
         return;
     }
     FiveTuple tuple{*source, s.local, Transport::Udp};
@@ -273,7 +273,7 @@ void UringShell::deliver(std::uint32_t index, std::span<std::uint8_t> buffer, un
         std::memcpy(control, buffer.data() + control_at, received.msg_controllen);
         if (const auto destination = destination_of(received)) tuple.server.ip = *destination;
     }
-    core_->on_client_message(tuple, {payload, out.payloadlen}, Instant::now());
+    core_->on_client_message(tuple, {payload, out.payloadlen}, turn_now_);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -408,6 +408,7 @@ void UringShell::run_turn() {
         while (handled < kCompletionsPerTurn) {
             const unsigned n = io_uring_peek_batch_cqe(ring_->get(), batch.data(), batch.size());
             if (n == 0) break;
+            turn_now_ = Instant::now();  // one reading per batch: the core's times are coarser than that
             for (unsigned i = 0; i < n; ++i) {
                 const io_uring_cqe cqe = *batch[i];
                 if (op_of(cqe.user_data) == Op::Receive) on_received(cqe);

@@ -147,6 +147,7 @@ private:
     std::optional<OpenRun> run_;
     bool segmentation_ = false;  // UDP GSO: the kernel has it and it has not been refused
 
+    Instant turn_now_ = Instant::now();  // when the batch of completions being handled was taken
     bool in_turn_ = false;
     bool flush_posted_ = false;
     bool turn_posted_ = false;
