@@ -13,6 +13,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # real third-party peers for integration tests
   coturn python3 python3-aioice python3-pytest
+  # ss(8), which the socket buffer tests read sizes with
+  iproute2
 )
 
 missing=()

@@ -71,6 +71,9 @@ struct DaemonConfig {
     std::uint32_t max_allocations = 0;  // 0: no limit
     std::uint32_t user_quota = 0;       // 0: no limit
     bool rfc5766_channels = false;      // accept channel numbers 0x5000-0x7FFF too
+    // SO_RCVBUF / SO_SNDBUF of every UDP socket (listeners and relays), in bytes; 0: the system's default.
+    std::uint32_t udp_receive_buffer = 0;
+    std::uint32_t udp_send_buffer = 0;
 
     // HTTP API: identities, user access tokens and relay configurations (ACS-shaped). The relay and
     // the API run in one process by default; either can be turned off, so an API node and relay nodes

@@ -242,6 +242,21 @@ std::string show_count(const DaemonConfig& c) {
     return n == 0 ? "0 (no limit)" : std::to_string(n);
 }
 
+// A socket buffer size: bytes, at most 1 GiB (the kernel doubles what it is given, in an int).
+template <std::uint32_t DaemonConfig::*Member>
+SetResult set_bytes(Builder& b, std::string_view v) {
+    const auto n = parse_number<std::uint32_t>(v);
+    if (!n || *n > (1u << 30)) return got("a size in bytes from 0 (the system's default) to 1073741824", v);
+    b.config().*Member = *n;
+    return std::nullopt;
+}
+
+template <std::uint32_t DaemonConfig::*Member>
+std::string show_bytes(const DaemonConfig& c) {
+    const std::uint32_t n = c.*Member;
+    return n == 0 ? "0 (the system's default)" : std::to_string(n);
+}
+
 template <class E, std::size_t N>
 using Keywords = std::array<std::pair<std::string_view, E>, N>;
 
@@ -563,6 +578,19 @@ constexpr Option kOptions[] = {
      .help = "Most allocations one user name holds at once.",
      .show_default = show_count<&DaemonConfig::user_quota>,
      .set = set_count<&DaemonConfig::user_quota>},
+    {.name = "udp-receive-buffer",
+     .placeholder = "BYTES",
+     .help = "Receive buffer (SO_RCVBUF) of every UDP listener and relay socket; a larger one rides out bursts a "
+             "busy shard cannot read at once. Above net.core.rmem_max it needs CAP_NET_ADMIN. 0: the system's "
+             "default.",
+     .show_default = show_bytes<&DaemonConfig::udp_receive_buffer>,
+     .set = set_bytes<&DaemonConfig::udp_receive_buffer>},
+    {.name = "udp-send-buffer",
+     .placeholder = "BYTES",
+     .help = "Send buffer (SO_SNDBUF) of every UDP listener and relay socket. Above net.core.wmem_max it needs "
+             "CAP_NET_ADMIN. 0: the system's default.",
+     .show_default = show_bytes<&DaemonConfig::udp_send_buffer>,
+     .set = set_bytes<&DaemonConfig::udp_send_buffer>},
     {.name = "rfc5766-channels",
      .help = "Also accept channel numbers 0x5000-0x7FFF, which RFC 5766 clients (coturn's turnutils_uclient "
              "among them) may pick; RFC 8656 allows only 0x4000-0x4FFF.",

@@ -49,7 +49,7 @@ void AsioShell::close() {
 
 std::shared_ptr<AsioShell::UdpSocket> AsioShell::open_udp(const protocol::TransportAddress& local, bool listener,
                                                            bool reuse_port, std::string* error) {
-    auto opened = open_udp_socket(local, listener, reuse_port);
+    auto opened = open_udp_socket(local, listener, reuse_port, buffers_);
     if (auto* reason = std::get_if<std::string>(&opened)) {
         if (error != nullptr) *error = std::move(*reason);
         return nullptr;

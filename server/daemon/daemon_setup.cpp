@@ -62,6 +62,7 @@ ServerPolicies plan_policies(const DaemonConfig& config, const std::vector<proto
 DaemonPlan plan_daemon(const DaemonConfig& config) {
     DaemonPlan plan;
     plan.listen = effective_listen(config);
+    plan.socket_buffers = {config.udp_receive_buffer, config.udp_send_buffer};
 
     CoreConfig& core = plan.core;
     for (const auto& ip : relay_ips(config, plan.listen)) {

@@ -9,6 +9,7 @@
 #include "server/config/daemon_config.hpp"
 #include "server/core/core_config.hpp"
 #include "server/core/turn_server.hpp"
+#include "server/daemon/udp_sockets.hpp"
 
 namespace tern::server {
 
@@ -16,6 +17,7 @@ struct DaemonPlan {
     std::vector<protocol::TransportAddress> listen;
     CoreConfig core;
     ServerPolicies policies;
+    SocketBuffers socket_buffers;
     std::vector<std::string> warnings;  // for the log: odd but workable settings
 };
 

@@ -1,5 +1,7 @@
 #include "server/daemon/relay_shards.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <array>
 #include <fmt/core.h>
@@ -41,12 +43,29 @@ std::variant<std::unique_ptr<RelayShards>, std::string> RelayShards::start(const
         (void)make_shards(IoBackend::Epoll);  // cannot fail
     }
     for (auto& shard : relay->shards_)
-        if (auto error = shard->listen(plan.listen, udp, tcp, threads > 1)) return *error;
+        if (auto error = shard->listen(plan.listen, udp, tcp, threads > 1, plan.socket_buffers)) return *error;
+    warn_if_capped(plan.socket_buffers, log);
     for (auto& shard : relay->shards_) shard->start();
     return relay;
 }
 
 RelayShards::~RelayShards() { stop(); }
+
+void RelayShards::warn_if_capped(const SocketBuffers& asked, const Logger& log) {
+    if (asked.receive == 0 && asked.send == 0) return;
+    // The kernel reports twice what it grants (the other half is its bookkeeping); without
+    // CAP_NET_ADMIN it grants at most net.core.rmem_max / wmem_max.
+    UniqueFd probe(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (!probe) return;
+    set_socket_buffers(probe.get(), asked);
+    const SocketBuffers got = socket_buffers_of(probe.get());
+    if (asked.receive > 0 && got.receive / 2 < asked.receive)
+        log.warning("udp-receive-buffer capped by the kernel (net.core.rmem_max; CAP_NET_ADMIN lifts it)",
+                    {{"asked", std::to_string(asked.receive)}, {"granted", std::to_string(got.receive / 2)}});
+    if (asked.send > 0 && got.send / 2 < asked.send)
+        log.warning("udp-send-buffer capped by the kernel (net.core.wmem_max; CAP_NET_ADMIN lifts it)",
+                    {{"asked", std::to_string(asked.send)}, {"granted", std::to_string(got.send / 2)}});
+}
 
 void RelayShards::post_policies(const ServerPolicies& policies) {
     for (auto& shard : shards_) shard->post_policies(policies);

@@ -35,6 +35,8 @@ public:
     std::uint32_t allocations() const noexcept { return shared_->counters().total(); }
 
 private:
+    // One warning per buffer size the kernel did not grant in full.
+    static void warn_if_capped(const SocketBuffers& asked, const Logger& log);
     RelayShards() = default;
     std::unique_ptr<SharedState> shared_;
     std::vector<std::unique_ptr<Shard>> shards_;

@@ -13,6 +13,7 @@
 #include "server/core/server_io.hpp"
 #include "server/core/turn_server.hpp"
 #include "server/daemon/logger.hpp"
+#include "server/daemon/udp_sockets.hpp"
 
 namespace tern::server {
 
@@ -33,11 +34,14 @@ public:
     // Closes listeners and connections; relays are closed by the core's destructor.
     virtual void close() = 0;
     virtual IoBackend backend() const noexcept = 0;
+    // Buffer sizes for the UDP sockets opened from now on (listeners and relays).
+    void set_socket_buffers(const SocketBuffers& buffers) noexcept { buffers_ = buffers; }
 
     void report(const Event& event) final;
 
 protected:
     const Logger& log_;
+    SocketBuffers buffers_;
 };
 
 }  // namespace tern::server

@@ -30,7 +30,8 @@ std::variant<std::unique_ptr<Shard>, std::string> Shard::create(std::size_t inde
 Shard::~Shard() { stop(); }
 
 std::optional<std::string> Shard::listen(const std::vector<protocol::TransportAddress>& addresses, bool udp,
-                                         bool tcp, bool reuse_port) {
+                                         bool tcp, bool reuse_port, const SocketBuffers& buffers) {
+    shell_->set_socket_buffers(buffers);
     return shell_->listen(addresses, udp, tcp, reuse_port);
 }
 

@@ -36,9 +36,10 @@ public:
     Shard(const Shard&) = delete;
     Shard& operator=(const Shard&) = delete;
 
-    // Opens this shard's listeners (SO_REUSEPORT, so every shard binds the same addresses).
+    // Opens this shard's listeners (SO_REUSEPORT, so every shard binds the same addresses); its UDP
+    // sockets, listeners and relays, get `buffers`.
     std::optional<std::string> listen(const std::vector<protocol::TransportAddress>& addresses, bool udp, bool tcp,
-                                      bool reuse_port);
+                                      bool reuse_port, const SocketBuffers& buffers);
     // Runs the loop on a thread of its own.
     void start();
     // Thread-safe: the new snapshot is applied on the shard's own thread.

@@ -21,14 +21,35 @@ void UniqueFd::reset() noexcept {
     fd_ = -1;
 }
 
+void set_socket_buffers(int fd, const SocketBuffers& buffers) noexcept {
+    const auto set = [fd](int force, int plain, std::uint32_t bytes) {
+        if (bytes == 0) return;
+        const int value = static_cast<int>(bytes);
+        if (::setsockopt(fd, SOL_SOCKET, force, &value, sizeof value) != 0)
+            ::setsockopt(fd, SOL_SOCKET, plain, &value, sizeof value);
+    };
+    set(SO_RCVBUFFORCE, SO_RCVBUF, buffers.receive);
+    set(SO_SNDBUFFORCE, SO_SNDBUF, buffers.send);
+}
+
+SocketBuffers socket_buffers_of(int fd) noexcept {
+    const auto get = [fd](int option) {
+        int value = 0;
+        socklen_t length = sizeof value;
+        return ::getsockopt(fd, SOL_SOCKET, option, &value, &length) == 0 ? static_cast<std::uint32_t>(value) : 0u;
+    };
+    return {get(SO_RCVBUF), get(SO_SNDBUF)};
+}
+
 std::variant<UniqueFd, std::string> open_udp_socket(const protocol::TransportAddress& local, bool listener,
-                                                    bool reuse_port) {
+                                                    bool reuse_port, const SocketBuffers& buffers) {
     const int af = local.ip.family == protocol::AddressFamily::IPv4 ? AF_INET : AF_INET6;
     UniqueFd fd(::socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!fd) return std::string(std::strerror(errno));
     const int one = 1;
     if (af == AF_INET6) ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     if (reuse_port) ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    set_socket_buffers(fd.get(), buffers);
     if (listener) {
         // Wildcard listeners learn each datagram's destination so replies leave from that address.
         if (af == AF_INET) ::setsockopt(fd.get(), IPPROTO_IP, IP_PKTINFO, &one, sizeof one);

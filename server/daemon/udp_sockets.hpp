@@ -43,11 +43,23 @@ private:
     int fd_ = -1;
 };
 
+// Kernel buffer sizes for UDP sockets, in bytes; 0 leaves the system's default.
+struct SocketBuffers {
+    std::uint32_t receive = 0;
+    std::uint32_t send = 0;
+};
+
 // A non-blocking UDP socket bound to `local`. Listeners get IP_PKTINFO / IPV6_RECVPKTINFO (a wildcard
 // listener must know where each datagram was sent); `reuse_port` sets SO_REUSEPORT. The reason on
 // failure.
 std::variant<UniqueFd, std::string> open_udp_socket(const protocol::TransportAddress& local, bool listener,
-                                                    bool reuse_port);
+                                                    bool reuse_port, const SocketBuffers& buffers = {});
+
+// Sets SO_RCVBUF / SO_SNDBUF, past the sysctl limits when the process may (SO_RCVBUFFORCE).
+void set_socket_buffers(int fd, const SocketBuffers& buffers) noexcept;
+// The receive and send buffer sizes the kernel actually gave `fd` (it doubles the asked size for its
+// bookkeeping, and caps it at the sysctl limits without CAP_NET_ADMIN).
+SocketBuffers socket_buffers_of(int fd) noexcept;
 
 // A received datagram's destination address, from its IP_PKTINFO or IPV6_PKTINFO control message.
 std::optional<protocol::IpAddress> destination_of(msghdr& received) noexcept;

@@ -102,7 +102,7 @@ std::optional<std::string> UringShell::listen(const std::vector<protocol::Transp
                                               bool tcp, bool reuse_port) {
     for (const auto& a : addresses) {
         if (udp) {
-            auto opened = open_udp_socket(a, true, reuse_port);
+            auto opened = open_udp_socket(a, true, reuse_port, buffers_);
             if (auto* error = std::get_if<std::string>(&opened))
                 return fmt::format("udp {}: {}", a.to_string(), *error);
             listeners_.push_back(add_socket(std::move(std::get<UniqueFd>(opened)), a, true));
@@ -173,7 +173,7 @@ void UringShell::close_socket(std::uint32_t index) {
 }
 
 std::optional<RelayId> UringShell::open_relay(const protocol::TransportAddress& local) {
-    auto opened = open_udp_socket(local, false, false);
+    auto opened = open_udp_socket(local, false, false, buffers_);
     if (!std::holds_alternative<UniqueFd>(opened)) return std::nullopt;
     return add_socket(std::move(std::get<UniqueFd>(opened)), local, false) + 1;  // RelayId 0 is never used
 }

@@ -197,6 +197,9 @@ const std::vector<Case>& cases() {
         {"channel-lifetime", "400", [](const ParsedConfig& p) { EXPECT_EQ(p.config.channel_lifetime, 400s); }},
         {"max-allocations", "5000", [](const ParsedConfig& p) { EXPECT_EQ(p.config.max_allocations, 5000u); }},
         {"user-quota", "12", [](const ParsedConfig& p) { EXPECT_EQ(p.config.user_quota, 12u); }},
+        {"udp-receive-buffer", "4194304",
+         [](const ParsedConfig& p) { EXPECT_EQ(p.config.udp_receive_buffer, 4194304u); }},
+        {"udp-send-buffer", "1048576", [](const ParsedConfig& p) { EXPECT_EQ(p.config.udp_send_buffer, 1048576u); }},
         {"log-level", "warning", [](const ParsedConfig& p) { EXPECT_EQ(p.config.log_level, LogLevel::Warning); }},
         {"log-format", "json", [](const ParsedConfig& p) { EXPECT_EQ(p.config.log_format, LogFormat::Json); }},
         {"software", "Tern relay 1", [](const ParsedConfig& p) { EXPECT_EQ(p.config.software, "Tern relay 1"); }},
@@ -553,6 +556,11 @@ TEST(OptionsErrors, BadValuesNameTheLineTheOptionAndTheReason) {
               "FILE:1: permission-lifetime: expected a whole number of SECONDS > 0, got '5m'");
     EXPECT_EQ(file_error("user-quota = lots\n"),
               "FILE:1: user-quota: expected a whole number N >= 0 (0: no limit), got 'lots'");
+    EXPECT_EQ(file_error("udp-receive-buffer = 2147483648\n"),
+              "FILE:1: udp-receive-buffer: expected a size in bytes from 0 (the system's default) to 1073741824, got "
+              "'2147483648'");
+    EXPECT_EQ(file_error("udp-send-buffer = 4M\n"),
+              "FILE:1: udp-send-buffer: expected a size in bytes from 0 (the system's default) to 1073741824, got '4M'");
     EXPECT_EQ(file_error("relay-ip = 0.0.0.0\n"),
               "FILE:1: relay-ip: expected a specific IP address (not 0.0.0.0 or ::), got '0.0.0.0'");
     EXPECT_EQ(file_error("min-port = 0\n"), "FILE:1: min-port: expected a PORT from 1 to 65535, got '0'");
