@@ -44,12 +44,14 @@ TurnClientCore::TurnClientCore(TurnClientConfig config, ClientIo& io, auth::Rand
       auth_(config_.credentials.username, config_.credentials.password, config_.options.prefer_sha256),
       peers_(config_.options.max_permissions, config_.options.max_channels),
       transactions_(std::max<std::size_t>(config_.options.max_pending_requests, 2)),
-      request_storage_(transactions_.size() * kMaxRequestSize),
+      // Not initialised: each slot is written before it is sent, and a storm of clients should not pay
+      // for zeroing (and faulting in) request room it never uses.
+      request_storage_(std::make_unique_for_overwrite<std::uint8_t[]>(transactions_.size() * kMaxRequestSize)),
       max_payload_(std::min(config_.options.max_payload, kMaxPayload)),
       send_buffer_(std::make_unique_for_overwrite<std::uint8_t[]>(protocol::kRelayHeadroom + max_payload_ +
                                                                   protocol::kRelayTailroom)) {
     for (std::size_t i = 0; i < transactions_.size(); ++i)
-        transactions_[i].wire = std::span(request_storage_).subspan(i * kMaxRequestSize, kMaxRequestSize);
+        transactions_[i].wire = std::span(request_storage_.get() + i * kMaxRequestSize, kMaxRequestSize);
 }
 
 // ---------------------------------------------------------------------------------------------------

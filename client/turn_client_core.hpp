@@ -159,7 +159,7 @@ private:
     bool refresh_in_flight_ = false;
 
     std::vector<Transaction> transactions_;
-    std::vector<std::uint8_t> request_storage_;
+    std::unique_ptr<std::uint8_t[]> request_storage_;
     std::size_t max_payload_;
     // kRelayHeadroom + max_payload_ + kRelayTailroom bytes, not initialised: only written bytes are sent.
     std::unique_ptr<std::uint8_t[]> send_buffer_;

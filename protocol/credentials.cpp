@@ -16,12 +16,32 @@ std::span<const std::uint8_t> as_bytes(std::string_view s) noexcept {
     return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
+struct MdDeleter {
+    void operator()(EVP_MD* m) const noexcept { EVP_MD_free(m); }
+};
+struct MdCtxDeleter {
+    void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
+};
+
+// Fetched once: EVP_md5()/EVP_sha256() would look the implementation up by name on every use, which
+// costs more than hashing a user name. An OpenSSL without MD5 (FIPS) cannot check RFC 5389 clients.
+EVP_MD* fetch_once(const char* name) {
+    EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
+    if (md == nullptr) std::abort();
+    return md;
+}
+const EVP_MD* md5() {
+    static const std::unique_ptr<EVP_MD, MdDeleter> md(fetch_once("MD5"));
+    return md.get();
+}
+const EVP_MD* sha256() {
+    static const std::unique_ptr<EVP_MD, MdDeleter> md(fetch_once("SHA256"));
+    return md.get();
+}
+
 template <std::size_t N>
 std::array<std::uint8_t, N> digest(const EVP_MD* md, std::initializer_list<std::string_view> parts) {
-    struct Deleter {
-        void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
-    };
-    const std::unique_ptr<EVP_MD_CTX, Deleter> ctx(EVP_MD_CTX_new());
+    thread_local const std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
     std::array<std::uint8_t, N> out{};
     unsigned int len = 0;
     if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1) std::abort();
@@ -38,15 +58,15 @@ std::array<std::uint8_t, N> digest(const EVP_MD* md, std::initializer_list<std::
 }  // namespace
 
 Md5Key long_term_key_md5(std::string_view username, std::string_view realm, std::string_view password) {
-    return digest<16>(EVP_md5(), {username, realm, password});
+    return digest<16>(md5(), {username, realm, password});
 }
 
 Sha256Key long_term_key_sha256(std::string_view username, std::string_view realm, std::string_view password) {
-    return digest<32>(EVP_sha256(), {username, realm, password});
+    return digest<32>(sha256(), {username, realm, password});
 }
 
 Sha256Key userhash(std::string_view username, std::string_view realm) {
-    return digest<32>(EVP_sha256(), {username, realm});
+    return digest<32>(sha256(), {username, realm});
 }
 
 std::string turn_rest_password(std::string_view secret, std::string_view username) {
