@@ -109,16 +109,23 @@ void ThroughputWorker::run() {
 }
 
 void ThroughputWorker::loop_once(std::chrono::milliseconds wait) {
+    // Probes paced since the last turn leave before the wait: held back until it ends, a probe would
+    // carry the wait in its round trip (up to the whole timeout when no answer wakes the loop).
+    flush_sends();
     context_->loop.poll(wait);
     const TimePoint now = Clock::now();
     if (now - last_timer_sweep_ >= kTimerSweep) {
         run_timers(now);
         last_timer_sweep_ = now;
     }
+    flush_sends();
+    publish_progress();
+}
+
+void ThroughputWorker::flush_sends() {
     // Refused datagrams were counted as sent (and will count as lost); this says why.
     const std::size_t refused = context_->flush();
     result_.stats.errors[static_cast<std::size_t>(ErrorKind::SendFailed)] += refused;
-    publish_progress();
 }
 
 void ThroughputWorker::run_timers(TimePoint now) {

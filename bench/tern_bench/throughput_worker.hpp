@@ -66,6 +66,7 @@ private:
     TurnEndpoint* endpoint(std::uint32_t local, unsigned role) noexcept;
 
     // The loop (throughput_worker.cpp)
+    void flush_sends();
     void loop_once(std::chrono::milliseconds wait);
     void run_timers(TimePoint now);
     void pace(TimePoint now);
