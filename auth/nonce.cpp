@@ -35,10 +35,8 @@ bool read_hex(std::string_view in, std::span<std::uint8_t> out) noexcept {
 
 }  // namespace
 
-NonceIssuer::NonceIssuer(std::span<const std::uint8_t, 32> key, std::chrono::seconds lifetime) noexcept
-    : lifetime_(lifetime) {
-    std::copy(key.begin(), key.end(), key_.begin());
-}
+NonceIssuer::NonceIssuer(std::span<const std::uint8_t, 32> key, std::chrono::seconds lifetime)
+    : mac_(key), lifetime_(lifetime) {}
 
 std::array<std::uint8_t, 12> NonceIssuer::mac(std::span<const std::uint8_t, 8> issued,
                                               const protocol::TransportAddress& client) const noexcept {
@@ -46,7 +44,7 @@ std::array<std::uint8_t, 12> NonceIssuer::mac(std::span<const std::uint8_t, 8> i
     address[0] = static_cast<std::uint8_t>(client.ip.family);
     std::copy(client.ip.bytes.begin(), client.ip.bytes.end(), address + 1);
     protocol::store_be16(address + 17, client.port);
-    const auto full = protocol::hmac_sha256(key_, {issued, address});
+    const auto full = mac_.compute({issued, address});
     std::array<std::uint8_t, 12> out{};
     std::copy_n(full.begin(), out.size(), out.begin());
     return out;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "protocol/hmac.hpp"
 #include "protocol/nonce_cookie.hpp"
 #include "protocol/transport_address.hpp"
 
@@ -23,7 +24,7 @@ public:
     static constexpr std::size_t kSize = protocol::kNonceCookieSize + 16 + 24;
     using Nonce = std::array<char, kSize>;
 
-    NonceIssuer(std::span<const std::uint8_t, 32> key, std::chrono::seconds lifetime) noexcept;
+    NonceIssuer(std::span<const std::uint8_t, 32> key, std::chrono::seconds lifetime);
 
     Nonce issue(const protocol::TransportAddress& client, std::int64_t now_unix) const noexcept;
     NonceCheck check(std::string_view nonce, const protocol::TransportAddress& client,
@@ -32,7 +33,7 @@ public:
 private:
     std::array<std::uint8_t, 12> mac(std::span<const std::uint8_t, 8> issued, const protocol::TransportAddress& client) const noexcept;
 
-    std::array<std::uint8_t, 32> key_;
+    protocol::KeyedHmacSha256 mac_;  // one issuer per shard: not shared between threads
     std::chrono::seconds lifetime_;
 };
 

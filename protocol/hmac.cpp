@@ -65,6 +65,32 @@ Sha256Mac hmac_sha256(std::span<const std::uint8_t> key,
     return compute<32>(ctx.get(), key, parts);
 }
 
+struct KeyedHmacSha256::Context {
+    MacCtxPtr mac;
+};
+
+KeyedHmacSha256::KeyedHmacSha256(std::span<const std::uint8_t> key)
+    : context_(std::make_unique<Context>(Context{make_context("SHA256")})) {
+    static constexpr std::uint8_t kEmpty = 0;
+    if (EVP_MAC_init(context_->mac.get(), key.empty() ? &kEmpty : key.data(), key.size(), nullptr) != 1) std::abort();
+}
+
+KeyedHmacSha256::~KeyedHmacSha256() = default;
+KeyedHmacSha256::KeyedHmacSha256(KeyedHmacSha256&& other) noexcept = default;
+KeyedHmacSha256& KeyedHmacSha256::operator=(KeyedHmacSha256&& other) noexcept = default;
+
+Sha256Mac KeyedHmacSha256::compute(std::initializer_list<std::span<const std::uint8_t>> parts) const noexcept {
+    EVP_MAC_CTX* ctx = context_->mac.get();
+    Sha256Mac out{};
+    std::size_t out_len = 0;
+    // A null key restarts from the prepared states of the key given at construction.
+    if (EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1) std::abort();
+    for (const auto& part : parts)
+        if (!part.empty()) EVP_MAC_update(ctx, part.data(), part.size());
+    if (EVP_MAC_final(ctx, out.data(), &out_len, out.size()) != 1 || out_len != out.size()) std::abort();
+    return out;
+}
+
 bool constant_time_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept {
     if (a.size() != b.size()) return false;
     return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -65,7 +66,26 @@ std::optional<long> parse_status_rss_kib(std::string_view status_text) {
     return kib;
 }
 
+std::optional<std::uint64_t> parse_schedstat_run_ns(std::string_view schedstat_text) {
+    std::uint64_t ns = 0;
+    const auto [ptr, ec] = std::from_chars(schedstat_text.data(), schedstat_text.data() + schedstat_text.size(), ns);
+    if (ec != std::errc{} || ptr == schedstat_text.data()) return std::nullopt;
+    return ns;
+}
+
 std::optional<double> process_cpu_seconds(pid_t pid) {
+    const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+    std::error_code ec;
+    std::uint64_t run_ns = 0;
+    bool any = false;
+    for (const auto& task : std::filesystem::directory_iterator(tasks, ec)) {
+        const auto text = read_text(task.path() / "schedstat");
+        const auto ns = text ? parse_schedstat_run_ns(*text) : std::nullopt;
+        if (!ns) continue;  // a thread that ended meanwhile, or no schedstat in this kernel
+        run_ns += *ns;
+        any = true;
+    }
+    if (any) return static_cast<double>(run_ns) / 1e9;
     const auto text = read_text("/proc/" + std::to_string(pid) + "/stat");
     if (!text) return std::nullopt;
     return parse_stat_cpu_seconds(*text, ::sysconf(_SC_CLK_TCK));

@@ -27,6 +27,27 @@ TEST(ProcessUsage, RssFromStatus) {
     EXPECT_FALSE(parse_status_rss_kib("Name:\tternd\n").has_value());
 }
 
+TEST(ProcessUsage, SchedstatRunTime) {
+    EXPECT_EQ(parse_schedstat_run_ns("1234567890 55555 321\n"), 1234567890u);
+    EXPECT_FALSE(parse_schedstat_run_ns("").has_value());
+    EXPECT_FALSE(parse_schedstat_run_ns("x 1 2").has_value());
+}
+
+// The precise reading agrees with the kernel's tick accounting of the same process, and moves with
+// CPU work done between two readings.
+TEST(ProcessUsage, CpuOfThisProcessAgreesWithGetrusage) {
+    const auto before = process_cpu_seconds(::getpid());
+    const double self_before = self_cpu_seconds();
+    volatile std::uint64_t sink = 0;
+    const auto spin_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+    while (std::chrono::steady_clock::now() < spin_until) sink = sink + 1;
+    const auto after = process_cpu_seconds(::getpid());
+    const double self_after = self_cpu_seconds();
+    ASSERT_TRUE(before && after);
+    EXPECT_GT(*after - *before, 0.05);
+    EXPECT_NEAR(*after - *before, self_after - self_before, 0.05);
+}
+
 TEST(ProcessUsage, ThisProcessCanBeRead) {
     EXPECT_TRUE(process_cpu_seconds(::getpid()).has_value());
     const auto rss = process_rss_kib(::getpid());

@@ -314,4 +314,19 @@ TEST(NonceCookieCodec, RejectsMalformedCookies) {
     for (const auto nonce : rejected) EXPECT_FALSE(parse_nonce_cookie(nonce).has_value()) << nonce;
 }
 
+// RFC 4231 test case 2 ("Jefe"), and agreement with the one-shot function across interleaved uses
+// of other keys: the prepared key states are restored on every call.
+TEST(KeyedHmacSha256, MatchesRfc4231AndTheOneShotFunction) {
+    const KeyedHmacSha256 keyed(as_bytes("Jefe"));
+    const auto expected = from_hex("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    for (int round = 0; round < 3; ++round) {
+        const auto mac = keyed.compute({as_bytes("what do ya want "), as_bytes("for nothing?")});
+        EXPECT_EQ(std::vector<std::uint8_t>(mac.begin(), mac.end()), expected) << "round " << round;
+        (void)hmac_sha256(as_bytes("another key"), {as_bytes("between the rounds")});
+    }
+    const std::array<std::uint8_t, 32> key{1, 2, 3};
+    const KeyedHmacSha256 other(key);
+    EXPECT_EQ(other.compute({as_bytes("a"), as_bytes(""), as_bytes("bc")}), hmac_sha256(key, {as_bytes("abc")}));
+}
+
 }  // namespace
