@@ -75,6 +75,11 @@ struct DaemonConfig {
     std::uint32_t udp_receive_buffer = 0;
     std::uint32_t udp_send_buffer = 0;
 
+    // Prometheus metrics (coturn's option names): off unless asked for; loopback unless told otherwise.
+    bool prometheus = false;
+    protocol::IpAddress prometheus_address = protocol::IpAddress::v4({127, 0, 0, 1});
+    std::uint16_t prometheus_port = 9641;  // coturn's default
+
     // HTTP API: identities, user access tokens and relay configurations (ACS-shaped). The relay and
     // the API run in one process by default; either can be turned off, so an API node and relay nodes
     // can share one access key and one auth secret.

@@ -327,6 +327,25 @@ SetResult set_software(Builder& b, std::string_view v) {
 
 // ---- HTTP API ----
 
+SetResult set_prometheus(Builder& b, std::string_view) {
+    b.config().prometheus = true;
+    return std::nullopt;
+}
+
+SetResult set_prometheus_address(Builder& b, std::string_view v) {
+    const auto ip = IpAddress::parse(v);
+    if (!ip) return got("an IP address", v);
+    b.config().prometheus_address = *ip;
+    return std::nullopt;
+}
+
+SetResult set_prometheus_port(Builder& b, std::string_view v) {
+    const auto port = parse_number<std::uint16_t>(v);
+    if (!port || *port == 0) return got("a PORT from 1 to 65535", v);
+    b.config().prometheus_port = *port;
+    return std::nullopt;
+}
+
 SetResult set_http_listen(Builder& b, std::string_view v) {
     const auto address = TransportAddress::parse(v);
     if (!address || address->port == 0) return got("ADDR:PORT (an IPv6 address in brackets, as [::1]:8080)", v);
@@ -616,6 +635,24 @@ constexpr Option kOptions[] = {
              "identities, so it binds loopback unless told otherwise.",
      .show_default = [](const DaemonConfig& c) { return effective_http_listen(c).to_string(); },
      .set = set_http_listen},
+    {.name = "prometheus",
+     .same_in_coturn = true,
+     .help = "Serve Prometheus metrics at http://prometheus-address:prometheus-port/metrics: requests, "
+             "allocations, relayed packets and bytes, authentication failures and dropped packets by reason, "
+             "per shard.",
+     .set = set_prometheus},
+    {.name = "prometheus-address",
+     .placeholder = "IP",
+     .same_in_coturn = true,
+     .help = "Address the metrics listener binds; loopback unless told otherwise.",
+     .show_default = [](const DaemonConfig& c) { return c.prometheus_address.to_string(); },
+     .set = set_prometheus_address},
+    {.name = "prometheus-port",
+     .placeholder = "PORT",
+     .same_in_coturn = true,
+     .help = "Port of the metrics listener.",
+     .show_default = [](const DaemonConfig& c) { return std::to_string(c.prometheus_port); },
+     .set = set_prometheus_port},
     {.name = "http-cert",
      .placeholder = "FILE",
      .help = "PEM certificate chain; with http-key, the API is served over HTTPS.",

@@ -177,7 +177,10 @@ void AsioShell::send_datagram(int fd, const protocol::TransportAddress& to, cons
                               std::span<const std::uint8_t> bytes) {
     // Only bytes in a receive slot stay put until the batch ends; replies (written into the core's
     // reply buffer, reused by the next one) and TCP frames go at once.
-    if (!batching_ || !in_receive_slot(bytes)) return send_now(fd, to, source, bytes);
+    if (!batching_ || !in_receive_slot(bytes)) {
+        if (!send_now(fd, to, source, bytes)) ++stats_.send_failures;
+        return;
+    }
     if (queued_count_ == queued_.size()) flush_sends();
     QueuedSend& q = queued_[queued_count_];
     q.fd = fd;
@@ -197,8 +200,13 @@ void AsioShell::flush_sends() {
                 start += static_cast<std::size_t>(sent);
                 continue;
             }
-            if (errno == EAGAIN || errno == EWOULDBLOCK) start = end;  // socket buffer full: lost, as UDP may
-            else ++start;  // this one cannot go (no route, too big); the ones behind it still can
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {  // socket buffer full: lost, as UDP may
+                stats_.send_failures += end - start;
+                start = end;
+            } else {  // this one cannot go (no route, too big); the ones behind it still can
+                ++stats_.send_failures;
+                ++start;
+            }
         }
     }
     queued_count_ = 0;

@@ -51,6 +51,13 @@ std::variant<std::unique_ptr<RelayShards>, std::string> RelayShards::start(const
 
 RelayShards::~RelayShards() { stop(); }
 
+std::vector<CounterSnapshot> RelayShards::counters() const {
+    std::vector<CounterSnapshot> out;
+    out.reserve(shards_.size());
+    for (const auto& shard : shards_) out.push_back(shard->counters());
+    return out;
+}
+
 void RelayShards::warn_if_capped(const SocketBuffers& asked, const Logger& log) {
     if (asked.receive == 0 && asked.send == 0) return;
     // The kernel reports twice what it grants (the other half is its bookkeeping); without

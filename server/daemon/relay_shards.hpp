@@ -33,6 +33,8 @@ public:
     std::size_t size() const noexcept { return shards_.size(); }
     IoBackend backend() const noexcept { return backend_; }
     std::uint32_t allocations() const noexcept { return shared_->counters().total(); }
+    // Thread-safe: every shard's counters, in shard order (what the metrics exporter reads).
+    std::vector<CounterSnapshot> counters() const;
 
 private:
     // One warning per buffer size the kernel did not grant in full.

@@ -20,6 +20,12 @@ namespace tern::server {
 // IoBackend (uring, epoll) is in daemon_config.hpp, as --io chooses it.
 std::string_view to_string(IoBackend backend) noexcept;
 
+// What the socket layer lost, beside the core's own drops (CoreStats): owned by the shard's thread.
+struct ShellStats {
+    std::uint64_t send_failures = 0;  // datagrams the kernel refused (socket buffer full, no route, too big)
+    std::uint64_t oversize_drops = 0;  // datagrams larger than a receive buffer (io_uring backend)
+};
+
 class RelayShell : public ServerIo {
 public:
     explicit RelayShell(const Logger& log) : log_(log) {}
@@ -38,10 +44,12 @@ public:
     void set_socket_buffers(const SocketBuffers& buffers) noexcept { buffers_ = buffers; }
 
     void report(const Event& event) final;
+    const ShellStats& shell_stats() const noexcept { return stats_; }
 
 protected:
     const Logger& log_;
     SocketBuffers buffers_;
+    ShellStats stats_;
 };
 
 }  // namespace tern::server

@@ -40,8 +40,13 @@ void Shard::tick() {
     ticker_.async_wait([this](const boost::system::error_code& ec) {
         if (ec || !core_) return;
         core_->on_tick(Instant::now());
+        publish_counters();
         tick();
     });
+}
+
+void Shard::publish_counters() noexcept {
+    published_.publish({core_->stats(), shell_->shell_stats(), core_->allocation_count()});
 }
 
 void Shard::start() {
@@ -58,6 +63,7 @@ void Shard::post_policies(ServerPolicies policies) {
 void Shard::stop() {
     if (thread_.joinable()) {
         boost::asio::post(io_, [this] {
+            publish_counters();  // the last figures stay readable after the core is gone
             ticker_.cancel();
             shell_->close();
             core_.reset();  // closes every relay socket of this shard

@@ -20,6 +20,7 @@
 #include "server/core/turn_server.hpp"
 #include "server/daemon/logger.hpp"
 #include "server/daemon/relay_shell.hpp"
+#include "server/metrics/published_counters.hpp"
 
 namespace tern::server {
 
@@ -48,11 +49,14 @@ public:
     void stop();
 
     std::size_t index() const noexcept { return index_; }
+    // Thread-safe: this shard's counters as of its last tick (at most a second old).
+    CounterSnapshot counters() const noexcept { return published_.read(); }
     IoBackend backend() const noexcept { return shell_->backend(); }
 
 private:
     explicit Shard(std::size_t index);
     void tick();
+    void publish_counters() noexcept;
 
     std::size_t index_;
     boost::asio::io_context io_;
@@ -60,6 +64,7 @@ private:
     auth::BufferedRandom random_;
     std::unique_ptr<TurnServer> core_;
     boost::asio::steady_timer ticker_;
+    PublishedCounters published_;
     std::thread thread_;
 };
 

@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <cstdio>
 #include <fmt/core.h>
+#include <prometheus/exposer.h>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "server/daemon/relay_shards.hpp"
 #include "server/http/api_node.hpp"
 #include "server/http/api_state.hpp"
+#include "server/metrics/relay_metrics.hpp"
 
 namespace {
 
@@ -135,6 +137,23 @@ int main(int argc, char** argv) {
         relay = std::move(std::get<std::unique_ptr<RelayShards>>(started));
     }
 
+    // Metrics: prometheus-cpp's exposer serves them on its own threads, reading the shards' published
+    // counters. Declared after `relay`, so it is gone before the shards are.
+    std::shared_ptr<tern::server::RelayMetrics> metrics;
+    std::unique_ptr<prometheus::Exposer> exposer;
+    if (config.prometheus && relay) {
+        const tern::protocol::TransportAddress bind{config.prometheus_address, config.prometheus_port};
+        try {
+            exposer = std::make_unique<prometheus::Exposer>(bind.to_string(), 1);
+        } catch (const std::exception& e) {
+            log.error("cannot listen", {{"detail", fmt::format("prometheus {}: {}", bind.to_string(), e.what())}});
+            return 1;
+        }
+        metrics = std::make_shared<tern::server::RelayMetrics>([r = relay.get()] { return r->counters(); });
+        exposer->RegisterCollectable(metrics);
+        log.info("metrics served", {{"url", fmt::format("http://{}/metrics", bind.to_string())}});
+    }
+
     std::unique_ptr<tern::http::ApiNode> api;
     if (api_state) {
         auto started = start_api(io, log, config, plan, *api_state, random);
@@ -179,6 +198,7 @@ int main(int argc, char** argv) {
         log.info("shutting down", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"},
                                    {"allocations", std::to_string(relay ? relay->allocations() : 0)}});
         if (api) api->close();
+        exposer.reset();  // no scrape may read the shards while they stop
         if (relay) relay->stop();  // each shard closes its listeners and relay sockets, then its thread ends
         io.stop();
     };

@@ -123,12 +123,12 @@ void OutgoingDatagram::describe(msghdr& msg, const protocol::TransportAddress& d
     }
 }
 
-void send_now(int fd, const protocol::TransportAddress& destination, const protocol::IpAddress* source,
+bool send_now(int fd, const protocol::TransportAddress& destination, const protocol::IpAddress* source,
               std::span<const std::uint8_t> bytes) noexcept {
     OutgoingDatagram datagram;
     msghdr msg;
     datagram.describe(msg, destination, source, bytes);
-    (void)::sendmsg(fd, &msg, MSG_DONTWAIT);
+    return ::sendmsg(fd, &msg, MSG_DONTWAIT) >= 0;
 }
 
 void set_dont_fragment(int fd, protocol::AddressFamily family, bool dont_fragment) noexcept {

@@ -85,7 +85,8 @@ struct OutgoingDatagram {
 };
 
 // Sends one datagram at once, without blocking: when the socket buffer is full it is lost, as UDP may.
-void send_now(int fd, const protocol::TransportAddress& destination, const protocol::IpAddress* source,
+// False when the kernel refused it.
+bool send_now(int fd, const protocol::TransportAddress& destination, const protocol::IpAddress* source,
               std::span<const std::uint8_t> bytes) noexcept;
 
 // IP_PMTUDISC_DO (the DONT-FRAGMENT attribute) or the system's default for `fd`.

@@ -247,6 +247,7 @@ void UringShell::deliver(std::uint32_t index, std::span<std::uint8_t> buffer, un
                          {{"address", s.local.to_string()}, {"bytes", std::to_string(out.payloadlen)},
                           {"limit", std::to_string(kBufferSize - protocol::kRelayTailroom - payload_at)}});
         warned_truncation_ = true;
+        ++stats_.oversize_drops;
         return;
     }
     sockaddr_storage from{};
@@ -287,7 +288,10 @@ void UringShell::send(const Socket& socket, const protocol::TransportAddress& to
     const int fd = socket.fd.get();
     io_uring_sqe* sqe = nullptr;
     if ((buffer || bytes.size() <= kSendCopySize) && !free_sends_.empty()) sqe = ring_->next_sqe();
-    if (sqe == nullptr) return send_now(fd, to, source, bytes);  // no room to queue it, or too big to copy
+    if (sqe == nullptr) {  // no room to queue it, or too big to copy
+        if (!send_now(fd, to, source, bytes)) ++stats_.send_failures;
+        return;
+    }
     const std::uint32_t index = free_sends_.back();
     free_sends_.pop_back();
     SendOp& op = sends_[index];
@@ -347,6 +351,7 @@ void UringShell::on_sent(const io_uring_cqe& cqe) {
     const std::uint32_t index = index_of(cqe.user_data);
     SendOp& op = sends_[index];
     if (cqe.res < 0 && op.held > 1) send_one_by_one(op, -cqe.res);
+    else if (cqe.res < 0) ++stats_.send_failures;
     for (std::uint8_t i = 0; i < op.held; ++i) ring_->release(op.buffers[i]);
     op.held = 0;
     free_sends_.push_back(index);
@@ -362,8 +367,9 @@ void UringShell::send_one_by_one(const SendOp& op, int error) {
     if (s == nullptr) return;  // closed meanwhile: its datagrams go nowhere
     const protocol::IpAddress* source = op.source ? &*op.source : nullptr;
     for (std::size_t i = 0; i < op.msg.msg_iovlen; ++i)
-        send_now(s->fd.get(), op.to, source,
-                 {static_cast<const std::uint8_t*>(op.segments[i].iov_base), op.segments[i].iov_len});
+        if (!send_now(s->fd.get(), op.to, source,
+                      {static_cast<const std::uint8_t*>(op.segments[i].iov_base), op.segments[i].iov_len}))
+            ++stats_.send_failures;
 }
 
 void UringShell::send_to_client(const FiveTuple& client, std::span<const std::uint8_t> bytes) {

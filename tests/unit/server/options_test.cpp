@@ -101,6 +101,12 @@ TEST(OptionsDefaults, NoArgumentsGiveTheDefaults) {
     EXPECT_EQ(effective_listen(c), (std::vector{addr("0.0.0.0:3478"), addr("[::]:3478")}));
     EXPECT_TRUE(c.udp);
     EXPECT_TRUE(c.tcp);
+    // Metrics only when asked for, and then on loopback, at coturn's port.
+    EXPECT_FALSE(c.prometheus);
+    EXPECT_EQ(c.prometheus_address.to_string(), "127.0.0.1");
+    EXPECT_EQ(c.prometheus_port, 9641);
+    EXPECT_EQ(c.udp_receive_buffer, 0u);
+    EXPECT_EQ(c.udp_send_buffer, 0u);
     EXPECT_TRUE(c.relay_ips.empty());
     EXPECT_TRUE(c.external_ips.empty());
     EXPECT_EQ(c.relay_port_min, 49152);
@@ -200,6 +206,10 @@ const std::vector<Case>& cases() {
         {"udp-receive-buffer", "4194304",
          [](const ParsedConfig& p) { EXPECT_EQ(p.config.udp_receive_buffer, 4194304u); }},
         {"udp-send-buffer", "1048576", [](const ParsedConfig& p) { EXPECT_EQ(p.config.udp_send_buffer, 1048576u); }},
+        {"prometheus", "", [](const ParsedConfig& p) { EXPECT_TRUE(p.config.prometheus); }},
+        {"prometheus-address", "::1",
+         [](const ParsedConfig& p) { EXPECT_EQ(p.config.prometheus_address.to_string(), "::1"); }},
+        {"prometheus-port", "9700", [](const ParsedConfig& p) { EXPECT_EQ(p.config.prometheus_port, 9700); }},
         {"log-level", "warning", [](const ParsedConfig& p) { EXPECT_EQ(p.config.log_level, LogLevel::Warning); }},
         {"log-format", "json", [](const ParsedConfig& p) { EXPECT_EQ(p.config.log_format, LogFormat::Json); }},
         {"software", "Tern relay 1", [](const ParsedConfig& p) { EXPECT_EQ(p.config.software, "Tern relay 1"); }},
@@ -561,6 +571,9 @@ TEST(OptionsErrors, BadValuesNameTheLineTheOptionAndTheReason) {
               "'2147483648'");
     EXPECT_EQ(file_error("udp-send-buffer = 4M\n"),
               "FILE:1: udp-send-buffer: expected a size in bytes from 0 (the system's default) to 1073741824, got '4M'");
+    EXPECT_EQ(file_error("prometheus-port = 0\n"), "FILE:1: prometheus-port: expected a PORT from 1 to 65535, got '0'");
+    EXPECT_EQ(file_error("prometheus-address = localhost\n"),
+              "FILE:1: prometheus-address: expected an IP address, got 'localhost'");
     EXPECT_EQ(file_error("relay-ip = 0.0.0.0\n"),
               "FILE:1: relay-ip: expected a specific IP address (not 0.0.0.0 or ::), got '0.0.0.0'");
     EXPECT_EQ(file_error("min-port = 0\n"), "FILE:1: min-port: expected a PORT from 1 to 65535, got '0'");
