@@ -24,6 +24,7 @@
 #include "server/daemon/logger.hpp"
 #include "server/daemon/relay_shell.hpp"
 #include "server/daemon/tcp_clients.hpp"
+#include "server/daemon/udp_segmentation.hpp"
 #include "server/daemon/udp_sockets.hpp"
 
 namespace tern::server {
@@ -72,9 +73,19 @@ private:
     static constexpr std::size_t kReceiveBatch = 8;  // datagrams per recvmmsg call
     // A datagram to send whose bytes lie in a receive slot (a relayed payload framed in place): queued
     // while a batch is handled, then sent with sendmmsg, consecutive ones on one socket in one call.
+    // Consecutive datagrams of one size from one socket to one destination join one message with
+    // UDP_SEGMENT (UDP GSO), as on the io_uring backend.
     struct QueuedSend {
         int fd = -1;
-        OutgoingDatagram datagram;
+        OutgoingDatagram datagram;  // the destination, the first datagram, the source address
+        protocol::TransportAddress to;
+        std::optional<protocol::IpAddress> source;
+        std::array<iovec, kReceiveBatch> segments;  // once a second datagram joins
+        std::uint8_t count = 0;
+        std::uint16_t segment_size = 0;
+        std::size_t bytes = 0;
+        bool ended = false;  // a shorter datagram came last: nothing may follow it
+        alignas(cmsghdr) std::array<std::uint8_t, kSourceControlSize + kSegmentControlSize> control;
     };
 
     std::shared_ptr<UdpSocket> open_udp(const protocol::TransportAddress& local, bool listener, bool reuse_port,
@@ -85,6 +96,9 @@ private:
     void send_datagram(int fd, const protocol::TransportAddress& to, const protocol::IpAddress* source,
                        std::span<const std::uint8_t> bytes);
     bool in_receive_slot(std::span<const std::uint8_t> bytes) const noexcept;
+    bool join_last(int fd, const protocol::TransportAddress& to, const protocol::IpAddress* source,
+                   std::span<const std::uint8_t> bytes) noexcept;
+    void send_one_by_one(const QueuedSend& q, int error);
     void flush_sends();
     UdpSocket* listener_for(const protocol::TransportAddress& server_side) noexcept;
 
@@ -100,6 +114,7 @@ private:
     std::array<QueuedSend, kReceiveBatch> queued_{};
     std::array<mmsghdr, kReceiveBatch> send_batch_{};
     std::size_t queued_count_ = 0;
+    bool segmentation_ = false;  // UDP GSO: the kernel has it and it has not been refused
 };
 
 }  // namespace tern::server
