@@ -16,6 +16,7 @@ using asio::ip::tcp;
 namespace {
 
 constexpr std::size_t kMaxOutbox = 4 * 1024 * 1024;  // a client that stops reading loses packets, not memory
+constexpr int kFullReadsPerTurn = 4;  // then other connections and sockets get their turn
 
 asio::ip::address to_asio(const protocol::IpAddress& ip) {
     if (ip.family == protocol::AddressFamily::IPv4) {
@@ -140,23 +141,35 @@ void TcpClients::accept(const std::shared_ptr<tcp::acceptor>& acceptor) {
 }
 
 void TcpClients::read(const std::shared_ptr<Connection>& c) {
-    const auto room = c->framer.writable();
-    c->socket.async_read_some(asio::buffer(room.data(), room.size()),
-                              [this, c](const boost::system::error_code& ec, std::size_t n) {
-                                  if (c->closed) return;
-                                  if (ec) return drop(c, ec == asio::error::eof ? "closed by client" : "read error");
-                                  c->framer.commit(n);
-                                  for (;;) {
-                                      const auto r = c->framer.next();
-                                      if (r.status == protocol::StreamFramer::Status::NeedMore) break;
-                                      if (r.status == protocol::StreamFramer::Status::Error)
-                                          return drop(c, protocol::to_string(r.error));
-                                      if (core_ != nullptr)
-                                          core_->on_client_message(c->tuple, r.frame.bytes, Instant::now());
-                                      if (c->closed) return;
-                                  }
-                                  read(c);
-                              });
+    // Readiness, then non-blocking reads of our own. Asio's async_read_some would try a speculative
+    // recv() each time it is started, which after a drained socket is one wasted system call (EAGAIN)
+    // per burst. A read that leaves room in the buffer emptied the socket: the next burst raises a new
+    // edge, which the wait queued before this handler returns will see (one thread runs the loop).
+    c->socket.async_wait(tcp::socket::wait_read, [this, c](const boost::system::error_code& ec) {
+        if (c->closed || ec == asio::error::operation_aborted) return;
+        if (ec) return drop(c, "read error");
+        for (int full_reads = 0; full_reads < kFullReadsPerTurn; ++full_reads) {
+            const auto room = c->framer.writable();
+            if (room.empty()) return drop(c, "frame larger than the stream buffer");  // the framer refuses those first
+            const ssize_t n = ::recv(c->socket.native_handle(), room.data(), room.size(), MSG_DONTWAIT);
+            if (n == 0) return drop(c, "closed by client");
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+                return drop(c, "read error");
+            }
+            c->framer.commit(static_cast<std::size_t>(n));
+            for (;;) {
+                const auto r = c->framer.next();
+                if (r.status == protocol::StreamFramer::Status::NeedMore) break;
+                if (r.status == protocol::StreamFramer::Status::Error) return drop(c, protocol::to_string(r.error));
+                if (core_ != nullptr) core_->on_client_message(c->tuple, r.frame.bytes, Instant::now());
+                if (c->closed) return;
+            }
+            if (static_cast<std::size_t>(n) < room.size()) break;  // the socket is empty
+        }
+        read(c);
+    });
 }
 
 void TcpClients::write(const std::shared_ptr<Connection>& c) {
