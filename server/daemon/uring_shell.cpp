@@ -283,7 +283,7 @@ void UringShell::deliver(std::uint32_t index, std::span<std::uint8_t> buffer, un
 void UringShell::send(const Socket& socket, const protocol::TransportAddress& to,
                       const protocol::IpAddress* source, std::span<const std::uint8_t> bytes) {
     const std::optional<std::uint16_t> buffer = ring_->buffer_holding(bytes);
-    if (buffer && join_run(socket, to, source, bytes, *buffer)) return;
+    if (join_run(socket, to, source, bytes, buffer)) return;
     run_.reset();  // whatever follows must not overtake this datagram
     const int fd = socket.fd.get();
     io_uring_sqe* sqe = nullptr;
@@ -299,18 +299,21 @@ void UringShell::send(const Socket& socket, const protocol::TransportAddress& to
     op.generation = socket.generation;
     op.to = to;
     op.source = source != nullptr ? std::optional(*source) : std::nullopt;
+    op.count = 1;
     if (buffer) {  // the bytes stay where the kernel received them until this send completes
         ring_->hold(*buffer);
         op.buffers[0] = *buffer;
         op.held = 1;
+        op.copied = 0;
         op.datagram.describe(op.msg, to, source, bytes);
-        if (segmentation_ && !bytes.empty() && bytes.size() <= kMaxSegmentSize)
-            run_ = OpenRun{index, ring_->submissions(), static_cast<std::uint16_t>(bytes.size()), bytes.size(), false};
-    } else {
+    } else {  // replies and frames from TCP clients: their bytes are reused before the send completes
         op.held = 0;
         std::memcpy(op.copy.data(), bytes.data(), bytes.size());
+        op.copied = bytes.size();
         op.datagram.describe(op.msg, to, source, std::span(op.copy).first(bytes.size()));
     }
+    if (segmentation_ && !bytes.empty() && bytes.size() <= kMaxSegmentSize)
+        run_ = OpenRun{index, ring_->submissions(), static_cast<std::uint16_t>(bytes.size()), bytes.size(), false};
     io_uring_prep_sendmsg(sqe, fd, &op.msg, 0);
     io_uring_sqe_set_data64(sqe, tag(Op::Send, 0, index));
     request_flush();
@@ -318,16 +321,18 @@ void UringShell::send(const Socket& socket, const protocol::TransportAddress& to
 
 bool UringShell::join_run(const Socket& socket, const protocol::TransportAddress& to,
                           const protocol::IpAddress* source, std::span<const std::uint8_t> bytes,
-                          std::uint16_t buffer) {
+                          std::optional<std::uint16_t> buffer) {
     // The open run's sendmsg is prepared but not submitted: the kernel reads its msghdr at submission,
     // so one more segment can still be added to it.
     if (!run_ || run_->submissions != ring_->submissions() || run_->ended) return false;
     SendOp& op = sends_[run_->op];
-    if (op.socket != socket.index || op.held >= kMaxSegments || bytes.empty() || bytes.size() > run_->segment_size ||
+    if (op.socket != socket.index || op.count >= kMaxSegments || bytes.empty() || bytes.size() > run_->segment_size ||
         run_->bytes + bytes.size() > kMaxSegmentedBytes || op.to != to ||
         op.source != (source != nullptr ? std::optional(*source) : std::nullopt))
         return false;
-    if (op.held == 1) {  // the second datagram: from one iovec to a list, and the UDP_SEGMENT message
+    // A run is all in provided buffers or all in the op's copy area, which must have room.
+    if (buffer.has_value() != (op.held > 0) || (!buffer && op.copied + bytes.size() > op.copy.size())) return false;
+    if (op.count == 1) {  // the second datagram: from one iovec to a list, and the UDP_SEGMENT message
         op.segments[0] = op.datagram.iov;
         op.msg.msg_iov = op.segments.data();
         const std::size_t source_control = op.msg.msg_controllen;
@@ -336,10 +341,16 @@ bool UringShell::join_run(const Socket& socket, const protocol::TransportAddress
         op.msg.msg_controllen =
             source_control + write_segment_size(std::span(op.control).subspan(source_control), run_->segment_size);
     }
-    op.segments[op.held] = {const_cast<std::uint8_t*>(bytes.data()), bytes.size()};  // sendmsg only reads them
-    ring_->hold(buffer);
-    op.buffers[op.held++] = buffer;
-    op.msg.msg_iovlen = op.held;
+    if (buffer) {
+        op.segments[op.count] = {const_cast<std::uint8_t*>(bytes.data()), bytes.size()};  // sendmsg only reads them
+        ring_->hold(*buffer);
+        op.buffers[op.held++] = *buffer;
+    } else {
+        std::memcpy(op.copy.data() + op.copied, bytes.data(), bytes.size());
+        op.segments[op.count] = {op.copy.data() + op.copied, bytes.size()};
+        op.copied += bytes.size();
+    }
+    op.msg.msg_iovlen = ++op.count;
     run_->bytes += bytes.size();
     run_->ended = bytes.size() < run_->segment_size;
     return true;
@@ -350,10 +361,11 @@ void UringShell::on_sent(const io_uring_cqe& cqe) {
     // segments goes again one datagram at a time.
     const std::uint32_t index = index_of(cqe.user_data);
     SendOp& op = sends_[index];
-    if (cqe.res < 0 && op.held > 1) send_one_by_one(op, -cqe.res);
+    if (cqe.res < 0 && op.count > 1) send_one_by_one(op, -cqe.res);
     else if (cqe.res < 0) ++stats_.send_failures;
     for (std::uint8_t i = 0; i < op.held; ++i) ring_->release(op.buffers[i]);
     op.held = 0;
+    op.count = 0;
     free_sends_.push_back(index);
 }
 

@@ -76,13 +76,16 @@ private:
         std::uint32_t index;
         std::uint32_t generation;
     };
-    static constexpr std::size_t kSendCopySize = 2048;
+    // Room for a reply, or for a run of datagrams from a TCP client (8 of 100 bytes, 3 of 1200).
+    static constexpr std::size_t kSendCopySize = 4096;
     struct SendOp {
         msghdr msg{};
         OutgoingDatagram datagram;  // the destination, the first datagram, the source address
+        std::uint8_t count = 0;  // datagrams: more than one is a UDP GSO run
         // Provided buffers the datagrams lie in, one reference each; none when the bytes are in `copy`.
         std::array<std::uint16_t, kMaxSegments> buffers;
         std::uint8_t held = 0;
+        std::size_t copied = 0;  // bytes of `copy` in use
         // More than one datagram (UDP GSO): all of them, and the source and segment control messages.
         std::array<iovec, kMaxSegments> segments;
         alignas(cmsghdr) std::array<std::uint8_t, kSourceControlSize + kSegmentControlSize> control;
@@ -119,7 +122,7 @@ private:
     void send(const Socket& socket, const protocol::TransportAddress& to, const protocol::IpAddress* source,
               std::span<const std::uint8_t> bytes);
     bool join_run(const Socket& socket, const protocol::TransportAddress& to, const protocol::IpAddress* source,
-                  std::span<const std::uint8_t> bytes, std::uint16_t buffer);
+                  std::span<const std::uint8_t> bytes, std::optional<std::uint16_t> buffer);
     void on_sent(const io_uring_cqe& cqe);
     void send_one_by_one(const SendOp& op, int error);
 

@@ -189,17 +189,19 @@ def burst_payloads():
            [bytes([100 + i]) * 300 for i in range(40)]
 
 
+@pytest.mark.parametrize("transport", ["udp", "tcp"])
 @pytest.mark.parametrize("backend", ["uring", "epoll"])
-def test_bursts_to_one_destination_arrive_as_the_datagrams_sent(ternd, own_backend, backend):
-    """A burst that waits in the socket while ternd is stopped is relayed in one loop turn, where the
-    uring backend sends runs of equal datagrams to one destination as one UDP GSO send. Either way the
-    receiver must get every datagram on its own, whole and in order, in both directions."""
+def test_bursts_to_one_destination_arrive_as_the_datagrams_sent(ternd, own_backend, backend, transport):
+    """A burst that waits in the socket while ternd is stopped is relayed in one loop turn, where both
+    backends send runs of equal datagrams to one destination as one UDP GSO send (from receive
+    buffers, or copied from a TCP client's stream). Either way the receiver must get every datagram on
+    its own, whole and in order, in both directions."""
     server = ternd("--io", backend, "--user", f"{USER}:{PASSWORD}")
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as peer:
         peer.bind(("127.0.0.1", 0))
         peer.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
         peer.settimeout(5.0)
-        relay = Relay(server, "udp", peer.getsockname())
+        relay = Relay(server, transport, peer.getsockname())
         relay.client.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
         try:
             relay.channel_data(b"hello")  # the peer learns the relayed address
