@@ -148,27 +148,35 @@ void TcpClients::read(const std::shared_ptr<Connection>& c) {
     c->socket.async_wait(tcp::socket::wait_read, [this, c](const boost::system::error_code& ec) {
         if (c->closed || ec == asio::error::operation_aborted) return;
         if (ec) return drop(c, "read error");
-        for (int full_reads = 0; full_reads < kFullReadsPerTurn; ++full_reads) {
-            const auto room = c->framer.writable();
-            if (room.empty()) return drop(c, "frame larger than the stream buffer");  // the framer refuses those first
-            const ssize_t n = ::recv(c->socket.native_handle(), room.data(), room.size(), MSG_DONTWAIT);
-            if (n == 0) return drop(c, "closed by client");
-            if (n < 0) {
-                if (errno == EINTR) continue;
-                if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-                return drop(c, "read error");
-            }
-            c->framer.commit(static_cast<std::size_t>(n));
-            for (;;) {
-                const auto r = c->framer.next();
-                if (r.status == protocol::StreamFramer::Status::NeedMore) break;
-                if (r.status == protocol::StreamFramer::Status::Error) return drop(c, protocol::to_string(r.error));
-                if (core_ != nullptr) core_->on_client_message(c->tuple, r.frame.bytes, Instant::now());
-                if (c->closed) return;
-            }
-            if (static_cast<std::size_t>(n) < room.size()) break;  // the socket is empty
+        read_available(c);
+    });
+}
+
+void TcpClients::read_available(const std::shared_ptr<Connection>& c) {
+    for (int full_reads = 0; full_reads < kFullReadsPerTurn; ++full_reads) {
+        const auto room = c->framer.writable();
+        if (room.empty()) return drop(c, "frame larger than the stream buffer");  // the framer refuses those first
+        const ssize_t n = ::recv(c->socket.native_handle(), room.data(), room.size(), MSG_DONTWAIT);
+        if (n == 0) return drop(c, "closed by client");
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return read(c);
+            return drop(c, "read error");
         }
-        read(c);
+        c->framer.commit(static_cast<std::size_t>(n));
+        for (;;) {
+            const auto r = c->framer.next();
+            if (r.status == protocol::StreamFramer::Status::NeedMore) break;
+            if (r.status == protocol::StreamFramer::Status::Error) return drop(c, protocol::to_string(r.error));
+            if (core_ != nullptr) core_->on_client_message(c->tuple, r.frame.bytes, Instant::now());
+            if (c->closed) return;
+        }
+        if (static_cast<std::size_t>(n) < room.size()) return read(c);  // the socket is empty: wait
+    }
+    // Still full after a turn's share: the bytes left raise no new edge, so read on without waiting,
+    // after the other handlers.
+    asio::post(io_, [this, c] {
+        if (!c->closed) read_available(c);
     });
 }
 

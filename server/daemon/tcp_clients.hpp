@@ -59,7 +59,8 @@ private:
     };
 
     void accept(const std::shared_ptr<boost::asio::ip::tcp::acceptor>& acceptor);
-    void read(const std::shared_ptr<Connection>& c);
+    void read(const std::shared_ptr<Connection>& c);            // waits for readiness
+    void read_available(const std::shared_ptr<Connection>& c);  // reads what is there, then waits again
     void flush();
     void write(const std::shared_ptr<Connection>& c);
     void drop(const std::shared_ptr<Connection>& c, std::string_view why);

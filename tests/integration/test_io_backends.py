@@ -6,10 +6,12 @@ These tests choose the backend themselves, so TERN_EXTRA_ARGS (which may carry -
 """
 
 import os
-import signal
 import re
+import signal
 import socket
 import struct
+import threading
+import time
 
 import pytest
 
@@ -225,5 +227,34 @@ def test_bursts_to_one_destination_arrive_as_the_datagrams_sent(ternd, own_backe
             finally:
                 server.send_signal(signal.SIGCONT)
             assert [relay.next_payload() for _ in payloads] == [("channel", p) for p in payloads]
+        finally:
+            relay.close()
+
+
+@pytest.mark.parametrize("backend", ["uring", "epoll"])
+def test_a_large_tcp_burst_is_relayed_whole(ternd, own_backend, backend):
+    """A TCP client's burst of ~1 MiB, queued in the sockets while ternd is stopped, arrives at the
+    peer whole and in order: reads that fill the stream buffer go on (within a turn's share, then in
+    the next turn) until the socket is empty."""
+    server = ternd("--io", backend, "--user", f"{USER}:{PASSWORD}")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as peer:
+        peer.bind(("127.0.0.1", 0))
+        peer.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+        peer.settimeout(5.0)
+        relay = Relay(server, "tcp", peer.getsockname())
+        try:
+            payloads = [i.to_bytes(4, "big") * 300 for i in range(800)]  # 800 x 1200 bytes
+            stream = b"".join(struct.pack("!HH", CHANNEL, len(p)) + p for p in payloads)
+            relay.client.sock.settimeout(20.0)
+            server.send_signal(signal.SIGSTOP)
+            sender = threading.Thread(target=relay.client.sock.sendall, args=(stream,))
+            try:
+                sender.start()
+                time.sleep(0.3)  # the socket buffers fill while nothing reads them
+            finally:
+                server.send_signal(signal.SIGCONT)
+            received = [peer.recv(2048) for _ in payloads]
+            sender.join(20.0)
+            assert received == payloads
         finally:
             relay.close()
