@@ -63,6 +63,12 @@ def ternd(tmp_path):
     factory = TerndFactory(tmp_path)
     yield factory
     factory.stop_all()
+    # A sanitizer build (scripts/test.sh runs the suite against one) reports into ternd's stderr; a
+    # finding fails the test even when ternd kept answering, or found it only while shutting down.
+    for name, text in factory.report_sections():
+        for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+            if marker in text:
+                pytest.fail(f"{marker} in {name}:\n{text[-4000:]}")
 
 
 @pytest.fixture
