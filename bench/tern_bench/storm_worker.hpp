@@ -61,7 +61,8 @@ private:
     RunControl& control_;
     WorkerProgress& progress_;
     std::unique_ptr<EndpointContext> context_;
-    std::vector<std::unique_ptr<TurnEndpoint>> endpoints_;  // tag: the index here
+    std::vector<std::unique_ptr<TurnEndpoint>> endpoints_;  // tag: the index here; all built before the storm
+    std::size_t launched_ = 0;                               // started so far, in order
     std::vector<bool> delete_sent_;
     std::int64_t unix_now_ = 0;
 

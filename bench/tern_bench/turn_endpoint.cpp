@@ -14,12 +14,13 @@ using client::ClientState;
 using client::ServerTransport;
 
 TurnEndpoint::TurnEndpoint(EndpointContext& context, EndpointListener& listener, client::TurnClientConfig config,
-                           protocol::IpAddress local_ip, std::uint32_t tag)
+                           protocol::IpAddress local_ip, std::uint32_t tag, int socket_buffer)
     : context_(context),
       listener_(listener),
       core_(std::move(config), *this, context.random),
       local_ip_(local_ip),
-      tag_(tag) {}
+      tag_(tag),
+      socket_buffer_(socket_buffer) {}
 
 TurnEndpoint::~TurnEndpoint() { stop_watching(); }
 
@@ -43,7 +44,7 @@ bool TurnEndpoint::start(TimePoint now, std::string& error) {
     now_ = now;
     const auto& config = core_.config();
     if (config.transport == ServerTransport::Udp) {
-        auto fd = open_udp({local_ip_, 0}, config.server, 256 * 1024, error);
+        auto fd = open_udp({local_ip_, 0}, config.server, socket_buffer_, error);
         if (!fd) return false;
         udp_ = std::move(*fd);
         watched_ = context_.loop.add(udp_.get(), *this, EPOLLIN);

@@ -40,8 +40,10 @@ public:
     enum class Stage : std::uint8_t { Idle, Connecting, Allocating, Allocated, OpeningPath, Ready, Closing, Closed, Failed };
 
     // `tag` is the driver's: which flow (and role) this endpoint serves.
+    // `socket_buffer`: SO_RCVBUF/SO_SNDBUF of a UDP endpoint's socket (0 keeps the system's default, as
+    // a storm does: a handful of datagrams per socket need no more, and each setsockopt is a syscall).
     TurnEndpoint(EndpointContext& context, EndpointListener& listener, client::TurnClientConfig config,
-                 protocol::IpAddress local_ip, std::uint32_t tag);
+                 protocol::IpAddress local_ip, std::uint32_t tag, int socket_buffer = 256 * 1024);
     ~TurnEndpoint() override;
     TurnEndpoint(const TurnEndpoint&) = delete;
     TurnEndpoint& operator=(const TurnEndpoint&) = delete;
@@ -95,6 +97,7 @@ private:
     client::TurnClientCore core_;
     protocol::IpAddress local_ip_;
     std::uint32_t tag_;
+    int socket_buffer_;
 
     Stage stage_ = Stage::Idle;
     FileDescriptor udp_;
