@@ -106,7 +106,7 @@ void TcpClients::send(const FiveTuple& client, std::span<const std::uint8_t> byt
     if (!flush_posted_) {
         // After the handlers already queued: frames relayed in the same turn go out together.
         flush_posted_ = true;
-        asio::post(io_, [this] { flush(); });
+        asio::post(io_, flush_slot_->bind_to([this, keep = flush_slot_] { flush(); }));
     }
 }
 
@@ -145,11 +145,11 @@ void TcpClients::read(const std::shared_ptr<Connection>& c) {
     // recv() each time it is started, which after a drained socket is one wasted system call (EAGAIN)
     // per burst. A read that leaves room in the buffer emptied the socket: the next burst raises a new
     // edge, which the wait queued before this handler returns will see (one thread runs the loop).
-    c->socket.async_wait(tcp::socket::wait_read, [this, c](const boost::system::error_code& ec) {
+    c->socket.async_wait(tcp::socket::wait_read, c->read_slot.bind_to([this, c](const boost::system::error_code& ec) {
         if (c->closed || ec == asio::error::operation_aborted) return;
         if (ec) return drop(c, "read error");
         read_available(c);
-    });
+    }));
 }
 
 void TcpClients::read_available(const std::shared_ptr<Connection>& c) {
@@ -175,9 +175,9 @@ void TcpClients::read_available(const std::shared_ptr<Connection>& c) {
     }
     // Still full after a turn's share: the bytes left raise no new edge, so read on without waiting,
     // after the other handlers.
-    asio::post(io_, [this, c] {
+    asio::post(io_, c->read_slot.bind_to([this, c] {
         if (!c->closed) read_available(c);
-    });
+    }));
 }
 
 void TcpClients::write(const std::shared_ptr<Connection>& c) {
@@ -191,12 +191,13 @@ void TcpClients::write(const std::shared_ptr<Connection>& c) {
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             c->waiting_writable = true;
-            c->socket.async_wait(tcp::socket::wait_write, [this, c](const boost::system::error_code& ec) {
-                c->waiting_writable = false;
-                if (c->closed || ec == asio::error::operation_aborted) return;
-                if (ec) return drop(c, "write error");
-                write(c);
-            });
+            c->socket.async_wait(tcp::socket::wait_write,
+                                 c->write_slot.bind_to([this, c](const boost::system::error_code& ec) {
+                                     c->waiting_writable = false;
+                                     if (c->closed || ec == asio::error::operation_aborted) return;
+                                     if (ec) return drop(c, "write error");
+                                     write(c);
+                                 }));
             return;
         }
         return drop(c, "write error");

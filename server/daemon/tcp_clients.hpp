@@ -23,6 +23,7 @@
 #include "protocol/transport_address.hpp"
 #include "server/core/five_tuple.hpp"
 #include "server/core/turn_server.hpp"
+#include "server/daemon/handler_slot.hpp"
 #include "server/daemon/logger.hpp"
 
 namespace tern::server {
@@ -56,6 +57,10 @@ private:
         bool queued = false;            // in to_write_ for this turn's flush
         bool waiting_writable = false;  // the socket took less than everything: an async_wait is out
         bool closed = false;
+        // The read wait (or the post that reads on) and the write wait. Their handlers hold the
+        // connection, so it outlives the memory Asio takes from them.
+        HandlerSlot read_slot;
+        HandlerSlot write_slot;
     };
 
     void accept(const std::shared_ptr<boost::asio::ip::tcp::acceptor>& acceptor);
@@ -73,6 +78,9 @@ private:
     std::unordered_map<FiveTuple, std::shared_ptr<Connection>> connections_;
     std::vector<std::shared_ptr<Connection>> to_write_;  // outboxes filled since the last flush
     bool flush_posted_ = false;
+    // Shared with the posted flush, which keeps it alive until Asio has given the memory back (a flush
+    // still queued when the shard's io_context is destroyed outlives this object).
+    std::shared_ptr<HandlerSlot> flush_slot_ = std::make_shared<HandlerSlot>();
 };
 
 }  // namespace tern::server

@@ -408,13 +408,15 @@ void UringShell::send_to_peer(RelayId relay, const protocol::TransportAddress& p
 // The loop
 
 void UringShell::wait_for_completions() {
-    wakeup_.async_wait(asio::posix::stream_descriptor::wait_read, [this](const boost::system::error_code& ec) {
-        if (ec) return;
-        std::uint64_t signalled = 0;  // reset the eventfd before draining: later completions signal anew
-        (void)::read(wakeup_.native_handle(), &signalled, sizeof signalled);
-        run_turn();
-        wait_for_completions();
-    });
+    wakeup_.async_wait(asio::posix::stream_descriptor::wait_read,
+                       wakeup_slot_->bind_to([this, keep = wakeup_slot_](const boost::system::error_code& ec) {
+                           if (ec) return;
+                           // Reset the eventfd before draining: later completions signal anew.
+                           std::uint64_t signalled = 0;
+                           (void)::read(wakeup_.native_handle(), &signalled, sizeof signalled);
+                           run_turn();
+                           wait_for_completions();
+                       }));
 }
 
 void UringShell::run_turn() {
@@ -444,33 +446,33 @@ void UringShell::run_turn() {
     if (ring_->has_work() && !turn_posted_) {
         // Posted before notifications were back on, or more than one turn's worth: continue after the
         // other handlers.
-        turn_posted_ = true;
-        asio::post(io_, [this] {
-            turn_posted_ = false;
-            run_turn();
-        });
+        post_turn();
     }
+}
+
+void UringShell::post_turn() {
+    turn_posted_ = true;
+    asio::post(io_, turn_slot_->bind_to([this, keep = turn_slot_] {
+        turn_posted_ = false;
+        run_turn();
+    }));
 }
 
 void UringShell::request_flush() {
-    if (in_turn_ || flush_posted_) return;  // a turn ends with a flush anyway
+    // A turn ends with a flush anyway, and a flush already queued takes these sends too.
+    if (in_turn_ || flush_posted_) return;
     flush_posted_ = true;
-    asio::post(io_, [this] { flush(); });
+    asio::post(io_, flush_slot_->bind_to([this, keep = flush_slot_] {
+        flush_posted_ = false;
+        flush();
+    }));
 }
 
 void UringShell::flush() {
-    flush_posted_ = false;
     arm_receives();
     if (io_uring_sq_ready(ring_->get()) == 0) return;
     const int r = ring_->submit();
-    if ((r == -EBUSY || r == -EAGAIN) && !turn_posted_) {
-        // The completion queue is full: reap, then submit again.
-        turn_posted_ = true;
-        asio::post(io_, [this] {
-            turn_posted_ = false;
-            run_turn();
-        });
-    }
+    if ((r == -EBUSY || r == -EAGAIN) && !turn_posted_) post_turn();  // the completion queue is full: reap first
 }
 
 }  // namespace tern::server

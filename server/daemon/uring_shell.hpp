@@ -129,6 +129,7 @@ private:
     // The loop
     void wait_for_completions();
     void run_turn();
+    void post_turn();
     void request_flush();
     void flush();
 
@@ -154,6 +155,11 @@ private:
     bool in_turn_ = false;
     bool flush_posted_ = false;
     bool turn_posted_ = false;
+    // Memory for the loop's own handlers, re-issued on every burst (handler_slot.hpp). Shared with
+    // each handler, since one still queued when the io_context is destroyed outlives this shell.
+    std::shared_ptr<HandlerSlot> wakeup_slot_ = std::make_shared<HandlerSlot>();
+    std::shared_ptr<HandlerSlot> flush_slot_ = std::make_shared<HandlerSlot>();
+    std::shared_ptr<HandlerSlot> turn_slot_ = std::make_shared<HandlerSlot>();
     bool warned_truncation_ = false;
 };
 
