@@ -49,6 +49,9 @@ Allocation storm (--mode storm):
   --allocation-rate R       new allocations per second; 0 = as fast as the window allows [0]
   --allocation-window N     allocations outstanding at once [64]
   --hold S                  hold the target count before deleting them all [1]
+  --multiplex               every client of a worker on one UDP socket, each with its own source
+                            address in 127.100.0.0/16 (IPv4 loopback servers): no socket per
+                            allocation in the generator
 Echo peer (--mode echo):
   --listen IP:PORT          where to echo [127.0.0.1:0, printed]
   --seconds S               then exit [60]
@@ -222,6 +225,7 @@ std::variant<BenchOptions, UsageError, HelpRequested> parse_options(int argc, co
         if (arg == "--help" || arg == "-h") return HelpRequested{};
         if (arg == "--indications") { o.use_channels = false; continue; }
         if (arg == "--quiet") { o.progress = false; continue; }
+        if (arg == "--multiplex") { o.multiplex = true; continue; }
         const auto setter = setters().find(arg);
         if (setter == setters().end()) return UsageError{"unknown option " + std::string(arg)};
         if (i + 1 >= argc) return UsageError{std::string(arg) + " needs a value"};
@@ -232,6 +236,8 @@ std::variant<BenchOptions, UsageError, HelpRequested> parse_options(int argc, co
         rate_given |= arg == "--rate";
     }
     if (o.mode == Mode::Echo) return o;
+    if (o.multiplex && (o.mode != Mode::Storm || o.transport != client::ServerTransport::Udp))
+        return UsageError{"--multiplex is for UDP allocation storms (--mode storm)"};
     if (!have_server) return UsageError{"--server is required"};
     if (o.target == Target::Turn && o.user.empty() == o.secret.empty() && o.mode != Mode::Echo)
         return UsageError{"a TURN target needs one of --user or --secret"};

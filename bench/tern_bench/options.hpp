@@ -62,6 +62,7 @@ struct BenchOptions {
     double allocation_rate = 0;       // new allocations per second; 0: as fast as the window allows
     unsigned allocation_window = 64;  // allocations outstanding at once
     double hold = 1;                  // seconds to hold the target count before releasing (RSS settles)
+    bool multiplex = false;           // every client on one socket per worker, own 127.100/16 address
     std::optional<std::chrono::seconds> lifetime;  // LIFETIME asked for
     // Echo mode.
     protocol::TransportAddress listen;

@@ -50,9 +50,14 @@ client::TurnClientConfig StormWorker::config_for(std::uint32_t index) const {
 void StormWorker::run() {
     // Every client is built before the clock starts: its memory (a few KiB, grown page by page in this
     // thread's arena) is the generator's setup, not part of the storm.
-    for (std::uint32_t index = 0; index < count_; ++index)
-        endpoints_.push_back(std::make_unique<TurnEndpoint>(*context_, *this, config_for(first_ + index),
-                                                            options_.local_ip, index, 0));
+    if (options_.multiplex) shared_port_ = std::make_unique<SharedUdpPort>(context_->loop, options_.server);
+    for (std::uint32_t index = 0; index < count_; ++index) {
+        const protocol::IpAddress local =
+            shared_port_ ? SharedUdpPort::client_address(first_ + index) : options_.local_ip;
+        endpoints_.push_back(
+            std::make_unique<TurnEndpoint>(*context_, *this, config_for(first_ + index), local, index, 0));
+        if (shared_port_) endpoints_.back()->use_shared_port(*shared_port_);
+    }
     const double cpu_start = thread_cpu_seconds();
     storm_start_ = Clock::now();
     last_answer_ = storm_start_;
@@ -153,7 +158,7 @@ void StormWorker::on_closed(TurnEndpoint& endpoint, TimePoint) {
 
 void StormWorker::loop_once(std::chrono::milliseconds wait) {
     // Requests launched since the last turn leave before the wait, not after it.
-    context_->flush();
+    flush();
     context_->loop.poll(wait);
     const TimePoint now = Clock::now();
     if (now - last_timer_sweep_ >= 10ms) {
@@ -161,8 +166,13 @@ void StormWorker::loop_once(std::chrono::milliseconds wait) {
             if (const auto due = e->next_timer(); due && *due <= now) e->run_timer(now);
         last_timer_sweep_ = now;
     }
-    context_->flush();
+    flush();
     publish_progress();
+}
+
+void StormWorker::flush() {
+    context_->flush();
+    if (shared_port_) shared_port_->flush();
 }
 
 void StormWorker::publish_progress() noexcept {

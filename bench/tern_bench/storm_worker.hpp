@@ -14,6 +14,7 @@
 #include "bench/tern_bench/options.hpp"
 #include "bench/tern_bench/run_control.hpp"
 #include "bench/tern_bench/setup_failures.hpp"
+#include "bench/tern_bench/shared_udp_port.hpp"
 #include "bench/tern_bench/turn_endpoint.hpp"
 
 namespace tern::bench {
@@ -48,6 +49,7 @@ private:
 
     void launch(TimePoint now);
     void close_some(TimePoint now);
+    void flush();
     void loop_once(std::chrono::milliseconds wait);
     void publish_progress() noexcept;
     client::TurnClientConfig config_for(std::uint32_t index) const;
@@ -63,6 +65,7 @@ private:
     std::unique_ptr<EndpointContext> context_;
     std::vector<std::unique_ptr<TurnEndpoint>> endpoints_;  // tag: the index here; all built before the storm
     std::size_t launched_ = 0;                               // started so far, in order
+    std::unique_ptr<SharedUdpPort> shared_port_;             // --multiplex: every client's socket
     std::vector<bool> delete_sent_;
     std::int64_t unix_now_ = 0;
 

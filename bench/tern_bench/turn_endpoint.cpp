@@ -22,7 +22,14 @@ TurnEndpoint::TurnEndpoint(EndpointContext& context, EndpointListener& listener,
       tag_(tag),
       socket_buffer_(socket_buffer) {}
 
-TurnEndpoint::~TurnEndpoint() { stop_watching(); }
+TurnEndpoint::~TurnEndpoint() {
+    stop_watching();
+    if (attached_) shared_->detach(local_ip_);
+}
+
+void TurnEndpoint::on_shared_datagram(std::span<std::uint8_t> bytes, TimePoint now) {
+    if (!finished()) feed_core(bytes, now);
+}
 
 void TurnEndpoint::stop_watching() noexcept {
     if (!watched_) return;
@@ -33,6 +40,10 @@ void TurnEndpoint::stop_watching() noexcept {
 void TurnEndpoint::finish(Stage final_stage) noexcept {
     stage_ = final_stage;
     next_timer_.reset();
+    if (attached_) {
+        shared_->detach(local_ip_);
+        attached_ = false;
+    }
     // Out of the loop now (a level-triggered socket that is never read again would wake it forever);
     // the descriptor itself closes with the endpoint.
     stop_watching();
@@ -43,6 +54,14 @@ bool TurnEndpoint::start(TimePoint now, std::string& error) {
     started_at_ = now;
     now_ = now;
     const auto& config = core_.config();
+    if (config.transport == ServerTransport::Udp && shared_ != nullptr) {
+        shared_->attach(local_ip_, *this);
+        attached_ = true;
+        stage_ = Stage::Allocating;
+        core_.start(now);
+        after_core_call();
+        return true;
+    }
     if (config.transport == ServerTransport::Udp) {
         auto fd = open_udp({local_ip_, 0}, config.server, socket_buffer_, error);
         if (!fd) return false;
@@ -102,7 +121,7 @@ std::span<std::uint8_t> TurnEndpoint::payload_area() {
 }
 
 bool TurnEndpoint::send_payload(std::size_t size) {
-    if (stage_ != Stage::Ready || core_.state() != ClientState::Allocated) return false;
+    if (stage_ != Stage::Ready || core_.state() != ClientState::Allocated || attached_) return false;
     constexpr std::size_t offset = SendSlot::kPayloadOffset;
     SendSlot& slot = udp_ ? context_.sends.next_slot() : *context_.stream_scratch;
     const auto framing = udp_ ? protocol::Framing::Datagram : protocol::Framing::Stream;
@@ -129,6 +148,10 @@ bool TurnEndpoint::send_payload(std::size_t size) {
 // ClientIo
 
 void TurnEndpoint::send_to_server(std::span<const std::uint8_t> bytes) {
+    if (attached_) {
+        shared_->send(local_ip_, bytes);
+        return;
+    }
     if (udp_) {
         // Requests are few: sent at once rather than batched, so they never wait behind probes.
         ::send(udp_.get(), bytes.data(), bytes.size(), MSG_DONTWAIT);

@@ -13,6 +13,7 @@
 
 #include "bench/tern_bench/endpoint_context.hpp"
 #include "bench/tern_bench/probe_path.hpp"
+#include "bench/tern_bench/shared_udp_port.hpp"
 #include "bench/tern_bench/tcp_stream.hpp"
 #include "client/turn_client_core.hpp"
 
@@ -35,7 +36,11 @@ protected:
     ~EndpointListener() = default;
 };
 
-class TurnEndpoint final : public client::ClientIo, public Pollable, public PendingWriter, public ProbePath {
+class TurnEndpoint final : public client::ClientIo,
+                           public Pollable,
+                           public PendingWriter,
+                           public ProbePath,
+                           public SharedPortClient {
 public:
     enum class Stage : std::uint8_t { Idle, Connecting, Allocating, Allocated, OpeningPath, Ready, Closing, Closed, Failed };
 
@@ -47,6 +52,10 @@ public:
     ~TurnEndpoint() override;
     TurnEndpoint(const TurnEndpoint&) = delete;
     TurnEndpoint& operator=(const TurnEndpoint&) = delete;
+
+    // Before start(): speak through `port` from local_ip (the endpoint's own client address) instead of
+    // a socket of its own. Control traffic only (a storm's clients); UDP.
+    void use_shared_port(SharedUdpPort& port) noexcept { shared_ = &port; }
 
     // Opens the socket and starts allocating (over TCP once connected). False, with `error`, when the
     // socket cannot be opened.
@@ -80,6 +89,8 @@ private:
     void on_ready(std::uint32_t events, TimePoint now) override;
     // PendingWriter
     void write_pending() override;
+    // SharedPortClient
+    void on_shared_datagram(std::span<std::uint8_t> bytes, TimePoint now) override;
 
     void read_datagrams(TimePoint now);
     void read_stream(TimePoint now);
@@ -101,6 +112,8 @@ private:
 
     Stage stage_ = Stage::Idle;
     FileDescriptor udp_;
+    SharedUdpPort* shared_ = nullptr;  // instead of udp_ (use_shared_port)
+    bool attached_ = false;             // receiving through shared_
     std::optional<TcpStream> tcp_;
     bool watched_ = false;  // registered with the epoll loop
     bool write_queued_ = false;

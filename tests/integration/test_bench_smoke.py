@@ -115,10 +115,13 @@ def test_sink_measures_one_way(ternd, tmp_path):
     assert_clean_traffic(data, output)
 
 
-def test_allocation_storm(ternd, tmp_path):
+@pytest.mark.parametrize("sockets", [[], ["--multiplex"]], ids=["socket-per-client", "multiplexed"])
+def test_allocation_storm(ternd, tmp_path, sockets):
+    """Multiplexed, every client shares one socket with its own 127.100.x.y source address: ternd
+    must see 200 distinct clients and answer each at its own address."""
     server = start_server(ternd)
     data, output = run_bench(tmp_path, server, "--mode", "storm", "--allocations", "200",
-                             "--allocation-window", "32", "--hold", "0.5")
+                             "--allocation-window", "32", "--hold", "0.5", *sockets)
     storm = data["storm"]
     assert data["mode"] == "storm"
     assert storm["target"] == 200
@@ -129,8 +132,18 @@ def test_allocation_storm(ternd, tmp_path):
     assert 0 < storm["latency_ms"]["p50"] <= storm["latency_ms"]["max"], output
     assert storm["deleted"] + storm["lost"] <= storm["allocated"], output
     assert storm["deleted"] > 0, output
+    if sockets:
+        assert storm["deleted"] == 200, output  # every answer reached its own client
     assert data["server"]["rss_kib_start"] > 0, output
     assert data["server"]["rss_bytes_per_allocation"] is not None, output
+
+
+def test_multiplex_is_refused_outside_udp_storms(ternd, tmp_path):
+    server = start_server(ternd)
+    result = subprocess.run([str(BENCH), "--server", f"{LOOPBACK}:{server.port}", "--user", f"{USER}:{PASSWORD}",
+                             "--multiplex"], capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0
+    assert "--multiplex is for UDP allocation storms" in result.stderr + result.stdout
 
 
 def test_refused_credentials_are_counted_by_error_code(ternd, tmp_path):
