@@ -65,23 +65,15 @@ void SharedUdpPort::send(const protocol::IpAddress& client, std::span<const std:
     Outgoing& out = outgoing_[queued_];
     std::memcpy(out.bytes.data(), bytes.data(), bytes.size());
     out.iov = {out.bytes.data(), bytes.size()};
-    in_pktinfo info{};
-    std::memcpy(&info.ipi_spec_dst, client.bytes.data(), 4);  // the source this client sends from
-    cmsghdr header{};
-    header.cmsg_level = IPPROTO_IP;
-    header.cmsg_type = IP_PKTINFO;
-    header.cmsg_len = CMSG_LEN(sizeof info);
-    out.control.fill(0);
-    std::memcpy(out.control.data(), &header, sizeof header);
-    std::memcpy(out.control.data() + CMSG_LEN(0), &info, sizeof info);
+    const std::size_t control_length = server::write_source_pktinfo(out.control, client);  // sends from `client`
     msghdr& msg = send_headers_[queued_].msg_hdr;
     msg = {};
     msg.msg_name = &server_;
     msg.msg_namelen = sizeof server_;
     msg.msg_iov = &out.iov;
     msg.msg_iovlen = 1;
-    msg.msg_control = out.control.data();
-    msg.msg_controllen = out.control.size();
+    msg.msg_control = out.control.bytes;
+    msg.msg_controllen = control_length;
     ++queued_;
 }
 
@@ -118,18 +110,12 @@ void SharedUdpPort::on_ready(std::uint32_t, TimePoint now) {
         for (int i = 0; i < n; ++i) {
             msghdr& msg = receive_headers_[static_cast<std::size_t>(i)].msg_hdr;
             if ((msg.msg_flags & MSG_TRUNC) != 0) continue;
-            for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-                if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_PKTINFO) continue;
-                in_pktinfo info;
-                std::memcpy(&info, CMSG_DATA(c), sizeof info);
-                const auto found = clients_.find(ntohl(info.ipi_addr.s_addr));
-                if (found != clients_.end()) {
-                    Incoming& in = incoming_[static_cast<std::size_t>(i)];
-                    found->second->on_shared_datagram({in.bytes.data(), receive_headers_[static_cast<std::size_t>(i)].msg_len},
-                                                      now);
-                }
-                break;
-            }
+            const auto client = server::destination_of(msg);  // which client the answer was sent to
+            if (!client || client->family != protocol::AddressFamily::IPv4) continue;
+            const auto found = clients_.find(host_order(*client));
+            if (found == clients_.end()) continue;
+            Incoming& in = incoming_[static_cast<std::size_t>(i)];
+            found->second->on_shared_datagram({in.bytes.data(), receive_headers_[static_cast<std::size_t>(i)].msg_len}, now);
         }
         if (static_cast<std::size_t>(n) < receive_headers_.size()) return;
     }

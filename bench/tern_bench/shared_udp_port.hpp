@@ -20,6 +20,7 @@
 
 #include "bench/tern_bench/epoll_loop.hpp"
 #include "protocol/transport_address.hpp"
+#include "server/daemon/socket_address.hpp"
 
 namespace tern::bench {
 
@@ -60,7 +61,7 @@ private:
     struct Outgoing {
         std::array<std::uint8_t, kDatagram> bytes;
         iovec iov;
-        alignas(cmsghdr) std::array<std::uint8_t, CMSG_SPACE(sizeof(in_pktinfo))> control;
+        server::SourceControl control;
     };
     struct Incoming {
         std::array<std::uint8_t, kDatagram> bytes;

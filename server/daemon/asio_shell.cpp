@@ -24,10 +24,7 @@ constexpr std::size_t kDatagramsPerWakeup = 64;  // bounded work per readiness e
 }  // namespace
 
 AsioShell::AsioShell(asio::io_context& io, const Logger& log)
-    : RelayShell(log), io_(io), tcp_(io, log), slots_(kReceiveBatch) {
-    const char* no_gso = std::getenv("TERN_DISABLE_UDP_GSO");  // as on the io_uring backend
-    segmentation_ = (no_gso == nullptr || *no_gso == '\0') && udp_segmentation_supported();
-}
+    : RelayShell(log), io_(io), tcp_(io, log), slots_(kReceiveBatch) {}
 
 AsioShell::~AsioShell() { close(); }
 
@@ -188,13 +185,8 @@ void AsioShell::send_datagram(int fd, const protocol::TransportAddress& to, cons
     if (queued_count_ == queued_.size()) flush_sends();
     QueuedSend& q = queued_[queued_count_];
     q.fd = fd;
-    q.to = to;
-    q.source = source != nullptr ? std::optional(*source) : std::nullopt;
-    q.count = 1;
-    q.segment_size = static_cast<std::uint16_t>(std::min<std::size_t>(bytes.size(), 0xFFFF));
-    q.bytes = bytes.size();
-    q.ended = bytes.empty() || bytes.size() > kMaxSegmentSize;  // too big to be a segment: goes alone
     q.datagram.describe(send_batch_[queued_count_].msg_hdr, to, source, bytes);
+    q.run.begin(to, source, bytes.size());
     ++queued_count_;
 }
 
@@ -202,38 +194,15 @@ bool AsioShell::join_last(int fd, const protocol::TransportAddress& to, const pr
                           std::span<const std::uint8_t> bytes) noexcept {
     if (!segmentation_ || queued_count_ == 0) return false;
     QueuedSend& q = queued_[queued_count_ - 1];
-    if (q.fd != fd || q.ended || q.count >= q.segments.size() || bytes.empty() || bytes.size() > q.segment_size ||
-        q.bytes + bytes.size() > kMaxSegmentedBytes || q.to != to ||
-        q.source != (source != nullptr ? std::optional(*source) : std::nullopt))
-        return false;
-    msghdr& msg = send_batch_[queued_count_ - 1].msg_hdr;
-    if (q.count == 1) {  // the second datagram: from one iovec to a list, and the UDP_SEGMENT message
-        q.segments[0] = q.datagram.iov;
-        msg.msg_iov = q.segments.data();
-        const std::size_t source_control = msg.msg_controllen;
-        if (source_control > 0) std::memcpy(q.control.data(), msg.msg_control, source_control);
-        msg.msg_control = q.control.data();
-        msg.msg_controllen =
-            source_control + write_segment_size(std::span(q.control).subspan(source_control), q.segment_size);
-    }
-    q.segments[q.count++] = {const_cast<std::uint8_t*>(bytes.data()), bytes.size()};  // sendmsg only reads them
-    msg.msg_iovlen = q.count;
-    q.bytes += bytes.size();
-    q.ended = bytes.size() < q.segment_size;
+    if (q.fd != fd || !q.run.accepts(to, source, bytes.size())) return false;
+    q.run.add(send_batch_[queued_count_ - 1].msg_hdr, bytes);
     return true;
 }
 
-void AsioShell::send_one_by_one(const QueuedSend& q, int error) {
-    if (segmentation_ && (error == EINVAL || error == EOPNOTSUPP || error == ENOPROTOOPT || error == EIO)) {
-        segmentation_ = false;
-        log_.warning("udp segmentation offload refused by the kernel; sending datagrams one by one",
-                     {{"detail", std::strerror(error)}});
-    }
-    const protocol::IpAddress* source = q.source ? &*q.source : nullptr;
-    for (std::size_t i = 0; i < q.count; ++i)
-        if (!send_now(q.fd, q.to, source,
-                      {static_cast<const std::uint8_t*>(q.segments[i].iov_base), q.segments[i].iov_len}))
-            ++stats_.send_failures;
+void AsioShell::resend_refused_run(std::size_t queued, int error) {
+    on_run_refused(error);
+    const QueuedSend& q = queued_[queued];
+    stats_.send_failures += send_one_by_one(q.fd, q.run, send_batch_[queued].msg_hdr);
 }
 
 void AsioShell::flush_sends() {
@@ -250,10 +219,10 @@ void AsioShell::flush_sends() {
             }
             const int error = errno;
             if (error == EAGAIN || error == EWOULDBLOCK) {  // socket buffer full: lost, as UDP may
-                for (std::size_t i = start; i < end; ++i) stats_.send_failures += queued_[i].count;
+                for (std::size_t i = start; i < end; ++i) stats_.send_failures += queued_[i].run.count();
                 start = end;
-            } else if (queued_[start].count > 1) {  // a run of segments refused: one by one
-                send_one_by_one(queued_[start], error);
+            } else if (queued_[start].run.count() > 1) {  // a run of segments refused: one by one
+                resend_refused_run(start, error);
                 ++start;
             } else {  // this one cannot go (no route, too big); the ones behind it still can
                 ++stats_.send_failures;

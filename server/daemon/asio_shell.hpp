@@ -78,14 +78,7 @@ private:
     struct QueuedSend {
         int fd = -1;
         OutgoingDatagram datagram;  // the destination, the first datagram, the source address
-        protocol::TransportAddress to;
-        std::optional<protocol::IpAddress> source;
-        std::array<iovec, kReceiveBatch> segments;  // once a second datagram joins
-        std::uint8_t count = 0;
-        std::uint16_t segment_size = 0;
-        std::size_t bytes = 0;
-        bool ended = false;  // a shorter datagram came last: nothing may follow it
-        alignas(cmsghdr) std::array<std::uint8_t, kSourceControlSize + kSegmentControlSize> control;
+        SegmentRun run;             // every datagram of the message
     };
 
     std::shared_ptr<UdpSocket> open_udp(const protocol::TransportAddress& local, bool listener, bool reuse_port,
@@ -98,7 +91,7 @@ private:
     bool in_receive_slot(std::span<const std::uint8_t> bytes) const noexcept;
     bool join_last(int fd, const protocol::TransportAddress& to, const protocol::IpAddress* source,
                    std::span<const std::uint8_t> bytes) noexcept;
-    void send_one_by_one(const QueuedSend& q, int error);
+    void resend_refused_run(std::size_t queued, int error);
     void flush_sends();
     UdpSocket* listener_for(const protocol::TransportAddress& server_side) noexcept;
 
@@ -114,7 +107,6 @@ private:
     std::array<QueuedSend, kReceiveBatch> queued_{};
     std::array<mmsghdr, kReceiveBatch> send_batch_{};
     std::size_t queued_count_ = 0;
-    bool segmentation_ = false;  // UDP GSO: the kernel has it and it has not been refused
 };
 
 }  // namespace tern::server

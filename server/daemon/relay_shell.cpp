@@ -1,5 +1,7 @@
 #include "server/daemon/relay_shell.hpp"
 
+#include <cstring>
+
 namespace tern::server {
 
 std::string_view to_string(IoBackend backend) noexcept { return backend == IoBackend::Uring ? "uring" : "epoll"; }
@@ -40,6 +42,13 @@ void RelayShell::report(const Event& event) {
             log_.warning("peer denied", {{"client", client}, {"user", event.username}, {"peer", event.detail}});
             break;
     }
+}
+
+void RelayShell::on_run_refused(int error) {
+    if (!segmentation_ || !segmentation_refused(error)) return;
+    segmentation_ = false;
+    log_.warning("udp segmentation offload refused by the kernel; sending datagrams one by one",
+                 {{"detail", std::strerror(error)}});
 }
 
 }  // namespace tern::server

@@ -13,6 +13,7 @@
 #include "server/core/server_io.hpp"
 #include "server/core/turn_server.hpp"
 #include "server/daemon/logger.hpp"
+#include "server/daemon/udp_segmentation.hpp"
 #include "server/daemon/udp_sockets.hpp"
 
 namespace tern::server {
@@ -47,9 +48,14 @@ public:
     const ShellStats& shell_stats() const noexcept { return stats_; }
 
 protected:
+    // A run of UDP segments came back refused with `error`: if that means the kernel cannot segment,
+    // stop gathering runs (one warning). The caller then sends the run's datagrams one by one.
+    void on_run_refused(int error);
+
     const Logger& log_;
     SocketBuffers buffers_;
     ShellStats stats_;
+    bool segmentation_ = udp_segmentation_wanted();  // UDP GSO: runs of datagrams leave as one send
 };
 
 }  // namespace tern::server

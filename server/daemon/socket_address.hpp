@@ -1,7 +1,12 @@
 #pragma once
-// Conversions between protocol::TransportAddress values and the kernel's sockaddr forms.
+// Conversions between protocol::TransportAddress values and the kernel's sockaddr forms, and the
+// IP_PKTINFO control messages that carry a datagram's own address (shared by ternd and tern-bench).
 
+#include <netinet/in.h>
 #include <sys/socket.h>
+
+#include <cstddef>
+#include <cstdint>
 
 #include <optional>
 #include <vector>
@@ -24,6 +29,18 @@ std::optional<protocol::TransportAddress> from_socket_address(const sockaddr* sa
 
 bool is_unspecified(const protocol::IpAddress& ip) noexcept;
 bool is_loopback(const protocol::IpAddress& ip) noexcept;
+
+// A received datagram's destination address, from its IP_PKTINFO or IPV6_PKTINFO control message.
+std::optional<protocol::IpAddress> destination_of(msghdr& received) noexcept;
+
+// Room for the control message that picks a reply's source address.
+inline constexpr std::size_t kSourceControlSize = CMSG_SPACE(sizeof(in6_pktinfo));
+struct alignas(cmsghdr) SourceControl {
+    std::uint8_t bytes[kSourceControlSize];
+};
+// Writes an IP_PKTINFO / IPV6_PKTINFO message asking the kernel to send from `source`; returns its
+// length for msg_controllen.
+std::size_t write_source_pktinfo(SourceControl& control, const protocol::IpAddress& source) noexcept;
 
 // The host's interface addresses of one family, loopback last (for wildcard listen addresses).
 std::vector<protocol::IpAddress> interface_addresses(protocol::AddressFamily family);

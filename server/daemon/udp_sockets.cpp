@@ -60,54 +60,6 @@ std::variant<UniqueFd, std::string> open_udp_socket(const protocol::TransportAdd
     return fd;
 }
 
-std::optional<protocol::IpAddress> destination_of(msghdr& received) noexcept {
-    for (cmsghdr* c = CMSG_FIRSTHDR(&received); c != nullptr; c = CMSG_NXTHDR(&received, c)) {
-        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO && c->cmsg_len >= CMSG_LEN(sizeof(in_pktinfo))) {
-            in_pktinfo info;
-            std::memcpy(&info, CMSG_DATA(c), sizeof info);
-            protocol::IpAddress ip;
-            ip.family = protocol::AddressFamily::IPv4;
-            std::memcpy(ip.bytes.data(), &info.ipi_addr, 4);
-            return ip;
-        }
-        if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
-            c->cmsg_len >= CMSG_LEN(sizeof(in6_pktinfo))) {
-            in6_pktinfo info;
-            std::memcpy(&info, CMSG_DATA(c), sizeof info);
-            protocol::IpAddress ip;
-            ip.family = protocol::AddressFamily::IPv6;
-            std::memcpy(ip.bytes.data(), &info.ipi6_addr, 16);
-            return ip;
-        }
-    }
-    return std::nullopt;
-}
-
-std::size_t write_source_pktinfo(SourceControl& control, const protocol::IpAddress& source) noexcept {
-    cmsghdr header{};
-    std::size_t length = 0;
-    std::memset(control.bytes, 0, sizeof control.bytes);
-    if (source.family == protocol::AddressFamily::IPv4) {
-        in_pktinfo info{};
-        std::memcpy(&info.ipi_spec_dst, source.bytes.data(), 4);
-        header.cmsg_level = IPPROTO_IP;
-        header.cmsg_type = IP_PKTINFO;
-        header.cmsg_len = CMSG_LEN(sizeof info);
-        std::memcpy(control.bytes + CMSG_LEN(0), &info, sizeof info);
-        length = CMSG_SPACE(sizeof info);
-    } else {
-        in6_pktinfo info{};
-        std::memcpy(&info.ipi6_addr, source.bytes.data(), 16);
-        header.cmsg_level = IPPROTO_IPV6;
-        header.cmsg_type = IPV6_PKTINFO;
-        header.cmsg_len = CMSG_LEN(sizeof info);
-        std::memcpy(control.bytes + CMSG_LEN(0), &info, sizeof info);
-        length = CMSG_SPACE(sizeof info);
-    }
-    std::memcpy(control.bytes, &header, sizeof header);
-    return length;
-}
-
 void OutgoingDatagram::describe(msghdr& msg, const protocol::TransportAddress& destination,
                                 const protocol::IpAddress* source, std::span<const std::uint8_t> bytes) noexcept {
     to = to_socket_address(destination);

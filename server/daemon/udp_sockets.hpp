@@ -61,18 +61,6 @@ void set_socket_buffers(int fd, const SocketBuffers& buffers) noexcept;
 // bookkeeping, and caps it at the sysctl limits without CAP_NET_ADMIN).
 SocketBuffers socket_buffers_of(int fd) noexcept;
 
-// A received datagram's destination address, from its IP_PKTINFO or IPV6_PKTINFO control message.
-std::optional<protocol::IpAddress> destination_of(msghdr& received) noexcept;
-
-// Room for the control message that picks a reply's source address.
-inline constexpr std::size_t kSourceControlSize = CMSG_SPACE(sizeof(in6_pktinfo));
-struct alignas(cmsghdr) SourceControl {
-    std::uint8_t bytes[kSourceControlSize];
-};
-// Writes an IP_PKTINFO / IPV6_PKTINFO message asking the kernel to send from `source`; returns its
-// length for msg_controllen.
-std::size_t write_source_pktinfo(SourceControl& control, const protocol::IpAddress& source) noexcept;
-
 // One datagram to send: where to, its bytes (not copied) and, for a wildcard listener, the source
 // address. describe() points `msg` into this object, so both stay in place until it is sent.
 struct OutgoingDatagram {

@@ -73,8 +73,6 @@ UringShell::UringShell(asio::io_context& io, const Logger& log, std::unique_ptr<
     free_sends_.reserve(kSendOps);
     for (std::size_t i = kSendOps; i-- > 0;) free_sends_.push_back(static_cast<std::uint32_t>(i));
     // An operator (or a benchmark comparing both) may turn UDP GSO off.
-    const char* no_gso = std::getenv("TERN_DISABLE_UDP_GSO");
-    segmentation_ = (no_gso == nullptr || *no_gso == '\0') && udp_segmentation_supported();
     wait_for_completions();
 }
 
@@ -297,9 +295,6 @@ void UringShell::send(const Socket& socket, const protocol::TransportAddress& to
     SendOp& op = sends_[index];
     op.socket = socket.index;
     op.generation = socket.generation;
-    op.to = to;
-    op.source = source != nullptr ? std::optional(*source) : std::nullopt;
-    op.count = 1;
     if (buffer) {  // the bytes stay where the kernel received them until this send completes
         ring_->hold(*buffer);
         op.buffers[0] = *buffer;
@@ -312,8 +307,8 @@ void UringShell::send(const Socket& socket, const protocol::TransportAddress& to
         op.copied = bytes.size();
         op.datagram.describe(op.msg, to, source, std::span(op.copy).first(bytes.size()));
     }
-    if (segmentation_ && !bytes.empty() && bytes.size() <= kMaxSegmentSize)
-        run_ = OpenRun{index, ring_->submissions(), static_cast<std::uint16_t>(bytes.size()), bytes.size(), false};
+    op.run.begin(to, source, bytes.size());
+    if (segmentation_) run_ = OpenRun{index, ring_->submissions()};
     io_uring_prep_sendmsg(sqe, fd, &op.msg, 0);
     io_uring_sqe_set_data64(sqe, tag(Op::Send, 0, index));
     request_flush();
@@ -324,35 +319,20 @@ bool UringShell::join_run(const Socket& socket, const protocol::TransportAddress
                           std::optional<std::uint16_t> buffer) {
     // The open run's sendmsg is prepared but not submitted: the kernel reads its msghdr at submission,
     // so one more segment can still be added to it.
-    if (!run_ || run_->submissions != ring_->submissions() || run_->ended) return false;
+    if (!run_ || run_->submissions != ring_->submissions()) return false;
     SendOp& op = sends_[run_->op];
-    if (op.socket != socket.index || op.count >= kMaxSegments || bytes.empty() || bytes.size() > run_->segment_size ||
-        run_->bytes + bytes.size() > kMaxSegmentedBytes || op.to != to ||
-        op.source != (source != nullptr ? std::optional(*source) : std::nullopt))
-        return false;
+    if (op.socket != socket.index || !op.run.accepts(to, source, bytes.size())) return false;
     // A run is all in provided buffers or all in the op's copy area, which must have room.
     if (buffer.has_value() != (op.held > 0) || (!buffer && op.copied + bytes.size() > op.copy.size())) return false;
-    if (op.count == 1) {  // the second datagram: from one iovec to a list, and the UDP_SEGMENT message
-        op.segments[0] = op.datagram.iov;
-        op.msg.msg_iov = op.segments.data();
-        const std::size_t source_control = op.msg.msg_controllen;
-        if (source_control > 0) std::memcpy(op.control.data(), op.msg.msg_control, source_control);
-        op.msg.msg_control = op.control.data();
-        op.msg.msg_controllen =
-            source_control + write_segment_size(std::span(op.control).subspan(source_control), run_->segment_size);
-    }
     if (buffer) {
-        op.segments[op.count] = {const_cast<std::uint8_t*>(bytes.data()), bytes.size()};  // sendmsg only reads them
         ring_->hold(*buffer);
         op.buffers[op.held++] = *buffer;
+        op.run.add(op.msg, bytes);
     } else {
         std::memcpy(op.copy.data() + op.copied, bytes.data(), bytes.size());
-        op.segments[op.count] = {op.copy.data() + op.copied, bytes.size()};
+        op.run.add(op.msg, std::span(op.copy).subspan(op.copied, bytes.size()));
         op.copied += bytes.size();
     }
-    op.msg.msg_iovlen = ++op.count;
-    run_->bytes += bytes.size();
-    run_->ended = bytes.size() < run_->segment_size;
     return true;
 }
 
@@ -361,27 +341,18 @@ void UringShell::on_sent(const io_uring_cqe& cqe) {
     // segments goes again one datagram at a time.
     const std::uint32_t index = index_of(cqe.user_data);
     SendOp& op = sends_[index];
-    if (cqe.res < 0 && op.count > 1) send_one_by_one(op, -cqe.res);
+    if (cqe.res < 0 && op.run.count() > 1) resend_refused_run(op, -cqe.res);
     else if (cqe.res < 0) ++stats_.send_failures;
     for (std::uint8_t i = 0; i < op.held; ++i) ring_->release(op.buffers[i]);
     op.held = 0;
-    op.count = 0;
     free_sends_.push_back(index);
 }
 
-void UringShell::send_one_by_one(const SendOp& op, int error) {
-    if (segmentation_ && (error == EINVAL || error == EOPNOTSUPP || error == ENOPROTOOPT || error == EIO)) {
-        segmentation_ = false;
-        log_.warning("udp segmentation offload refused by the kernel; sending datagrams one by one",
-                     {{"detail", std::strerror(error)}});
-    }
+void UringShell::resend_refused_run(const SendOp& op, int error) {
+    on_run_refused(error);
     const Socket* s = live(op.socket, op.generation);
     if (s == nullptr) return;  // closed meanwhile: its datagrams go nowhere
-    const protocol::IpAddress* source = op.source ? &*op.source : nullptr;
-    for (std::size_t i = 0; i < op.msg.msg_iovlen; ++i)
-        if (!send_now(s->fd.get(), op.to, source,
-                      {static_cast<const std::uint8_t*>(op.segments[i].iov_base), op.segments[i].iov_len}))
-            ++stats_.send_failures;
+    stats_.send_failures += send_one_by_one(s->fd.get(), op.run, op.msg);
 }
 
 void UringShell::send_to_client(const FiveTuple& client, std::span<const std::uint8_t> bytes) {

@@ -81,28 +81,20 @@ private:
     struct SendOp {
         msghdr msg{};
         OutgoingDatagram datagram;  // the destination, the first datagram, the source address
-        std::uint8_t count = 0;  // datagrams: more than one is a UDP GSO run
+        SegmentRun run;             // every datagram of the send: more than one is a UDP GSO run
         // Provided buffers the datagrams lie in, one reference each; none when the bytes are in `copy`.
         std::array<std::uint16_t, kMaxSegments> buffers;
         std::uint8_t held = 0;
         std::size_t copied = 0;  // bytes of `copy` in use
-        // More than one datagram (UDP GSO): all of them, and the source and segment control messages.
-        std::array<iovec, kMaxSegments> segments;
-        alignas(cmsghdr) std::array<std::uint8_t, kSourceControlSize + kSegmentControlSize> control;
-        // Who sent it and where to, to send the datagrams one by one if the kernel refuses the run.
+        // The sending socket, to send the datagrams one by one if the kernel refuses the run.
         std::uint32_t socket = 0;
         std::uint32_t generation = 0;
-        protocol::TransportAddress to;
-        std::optional<protocol::IpAddress> source;
         std::array<std::uint8_t, kSendCopySize> copy;
     };
     // The send that later datagrams to the same place may still join: prepared, not yet submitted.
     struct OpenRun {
         std::uint32_t op;
         std::uint64_t submissions;  // the ring's count when it opened; a submit since closes the run
-        std::uint16_t segment_size;
-        std::size_t bytes;
-        bool ended;  // a shorter datagram came last: nothing may follow it
     };
 
     UringShell(boost::asio::io_context& io, const Logger& log, std::unique_ptr<UringRing> ring, UniqueFd wakeup);
@@ -124,7 +116,7 @@ private:
     bool join_run(const Socket& socket, const protocol::TransportAddress& to, const protocol::IpAddress* source,
                   std::span<const std::uint8_t> bytes, std::optional<std::uint16_t> buffer);
     void on_sent(const io_uring_cqe& cqe);
-    void send_one_by_one(const SendOp& op, int error);
+    void resend_refused_run(const SendOp& op, int error);
 
     // The loop
     void wait_for_completions();
@@ -149,7 +141,6 @@ private:
     std::vector<SendOp> sends_;  // fixed size: the kernel holds pointers into it
     std::vector<std::uint32_t> free_sends_;
     std::optional<OpenRun> run_;
-    bool segmentation_ = false;  // UDP GSO: the kernel has it and it has not been refused
 
     Instant turn_now_ = Instant::now();  // when the batch of completions being handled was taken
     bool in_turn_ = false;
