@@ -9,18 +9,11 @@
 #include "bench/tern_bench/coordinator.hpp"
 #include "bench/tern_bench/progress_monitor.hpp"
 #include "bench/tern_bench/storm_worker.hpp"
+#include "bench/tern_bench/worker_threads.hpp"
 
 namespace tern::bench {
 
-namespace {
-
 using namespace std::chrono_literals;
-
-bool all_at_least(const std::vector<WorkerProgress>& progress, WorkerPhase phase) {
-    return std::all_of(progress.begin(), progress.end(), [phase](const WorkerProgress& p) { return p.phase.load() >= phase; });
-}
-
-}  // namespace
 
 int run_storm(const BenchOptions& options, const std::atomic<bool>& interrupted) {
     const unsigned thread_count = std::min(options.threads, options.allocations);
@@ -35,16 +28,7 @@ int run_storm(const BenchOptions& options, const std::atomic<bool>& interrupted)
     }
     ProgressMonitor monitor(progress, options.server_pid, options.progress);
     const UsageMark before = take_usage_mark(options.server_pid);
-    std::vector<std::thread> threads;
-    for (unsigned t = 0; t < thread_count; ++t)
-        threads.emplace_back([&worker = *workers[t], &phase = progress[t].phase] {
-            try {
-                worker.run();
-            } catch (const std::exception& e) {
-                worker.result().fatal_error = e.what();
-            }
-            phase.store(WorkerPhase::Done);
-        });
+    std::vector<std::thread> threads = start_workers(workers, progress);
 
     // The storm, bounded by --setup-timeout inside the workers.
     for (auto next_tick = std::chrono::steady_clock::now() + 1s; !all_at_least(progress, WorkerPhase::SetupDone);) {

@@ -9,6 +9,7 @@
 #include "bench/tern_bench/echo_peer.hpp"
 #include "bench/tern_bench/progress_monitor.hpp"
 #include "bench/tern_bench/throughput_worker.hpp"
+#include "bench/tern_bench/worker_threads.hpp"
 
 namespace tern::bench {
 
@@ -19,10 +20,6 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 
 std::chrono::steady_clock::duration seconds(double s) {
     return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(s));
-}
-
-bool all_at_least(const std::vector<WorkerProgress>& progress, WorkerPhase phase) {
-    return std::all_of(progress.begin(), progress.end(), [phase](const WorkerProgress& p) { return p.phase.load() >= phase; });
 }
 
 // Sleeps until `until`, ticking the progress line every second on the way.
@@ -78,16 +75,7 @@ int run_throughput(const BenchOptions& options, const std::atomic<bool>& interru
         workers.push_back(std::make_unique<ThroughputWorker>(options, key, first, count, peer, control, progress[t]));
         first += count;
     }
-    std::vector<std::thread> threads;
-    for (unsigned t = 0; t < options.threads; ++t)
-        threads.emplace_back([&worker = *workers[t], &phase = progress[t].phase] {
-            try {
-                worker.run();
-            } catch (const std::exception& e) {
-                worker.result().fatal_error = e.what();
-            }
-            phase.store(WorkerPhase::Done);
-        });
+    std::vector<std::thread> threads = start_workers(workers, progress);
 
     ProgressMonitor monitor(progress, options.server_pid, options.progress);
     // Setup: the workers bound it with --setup-timeout themselves.
