@@ -99,8 +99,9 @@ void AsioShell::drain(UdpSocket& s) {
                                  nullptr);
         if (n <= 0) return;  // EAGAIN: drained
         batching_ = true;
+        const Instant now = Instant::now();  // one reading per batch, as on the io_uring backend
         for (std::size_t i = 0; i < static_cast<std::size_t>(n) && !s.closed; ++i)
-            deliver(s, slots_[i], batch_[i].msg_hdr, batch_[i].msg_len);
+            deliver(s, slots_[i], batch_[i].msg_hdr, batch_[i].msg_len, now);
         batching_ = false;
         flush_sends();  // before the next recvmmsg reuses the slots they point into
         if (static_cast<std::size_t>(n) < want) return;  // the queue is empty: save the call that says so
@@ -108,18 +109,17 @@ void AsioShell::drain(UdpSocket& s) {
     }
 }
 
-void AsioShell::deliver(UdpSocket& s, ReceiveSlot& slot, msghdr& received, std::size_t size) {
+void AsioShell::deliver(UdpSocket& s, ReceiveSlot& slot, msghdr& received, std::size_t size, Instant now) {
     const auto source = from_socket_address(reinterpret_cast<const sockaddr*>(&slot.from), received.msg_namelen);
     if (!source || core_ == nullptr) return;
     if (s.relay != 0) {
-        core_->on_peer_datagram(s.relay, *source, slot.buffer.whole(), slot.buffer.kPayloadOffset, size,
-                                Instant::now());
+        core_->on_peer_datagram(s.relay, *source, slot.buffer.whole(), slot.buffer.kPayloadOffset, size, now);
         return;
     }
     FiveTuple tuple{*source, s.local, Transport::Udp};
     if (s.wildcard)
         if (const auto dst = destination_of(received)) tuple.server.ip = *dst;
-    core_->on_client_message(tuple, slot.buffer.payload_area().first(size), Instant::now());
+    core_->on_client_message(tuple, slot.buffer.payload_area().first(size), now);
 }
 
 AsioShell::UdpSocket* AsioShell::listener_for(const protocol::TransportAddress& server_side) noexcept {

@@ -85,7 +85,7 @@ private:
                                         std::string* error);
     void arm(const std::shared_ptr<UdpSocket>& s);
     void drain(UdpSocket& s);
-    void deliver(UdpSocket& s, ReceiveSlot& slot, msghdr& received, std::size_t size);
+    void deliver(UdpSocket& s, ReceiveSlot& slot, msghdr& received, std::size_t size, Instant now);
     void send_datagram(int fd, const protocol::TransportAddress& to, const protocol::IpAddress* source,
                        std::span<const std::uint8_t> bytes);
     bool in_receive_slot(std::span<const std::uint8_t> bytes) const noexcept;

@@ -153,6 +153,7 @@ void TcpClients::read(const std::shared_ptr<Connection>& c) {
 }
 
 void TcpClients::read_available(const std::shared_ptr<Connection>& c) {
+    const Instant now = Instant::now();  // one reading for the frames of this turn
     for (int full_reads = 0; full_reads < kFullReadsPerTurn; ++full_reads) {
         const auto room = c->framer.writable();
         if (room.empty()) return drop(c, "frame larger than the stream buffer");  // the framer refuses those first
@@ -168,7 +169,7 @@ void TcpClients::read_available(const std::shared_ptr<Connection>& c) {
             const auto r = c->framer.next();
             if (r.status == protocol::StreamFramer::Status::NeedMore) break;
             if (r.status == protocol::StreamFramer::Status::Error) return drop(c, protocol::to_string(r.error));
-            if (core_ != nullptr) core_->on_client_message(c->tuple, r.frame.bytes, Instant::now());
+            if (core_ != nullptr) core_->on_client_message(c->tuple, r.frame.bytes, now);
             if (c->closed) return;
         }
         if (static_cast<std::size_t>(n) < room.size()) return read(c);  // the socket is empty: wait
