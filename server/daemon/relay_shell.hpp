@@ -41,6 +41,9 @@ public:
     // Closes listeners and connections; relays are closed by the core's destructor.
     virtual void close() = 0;
     virtual IoBackend backend() const noexcept = 0;
+    // Called on the shard's thread before its loop runs, and the shell is destroyed on that thread
+    // too: a shell whose kernel resources belong to one thread (the io_uring ring) binds them here.
+    virtual void start_on_loop_thread() {}
     // Buffer sizes for the UDP sockets opened from now on (listeners and relays).
     void set_socket_buffers(const SocketBuffers& buffers) noexcept { buffers_ = buffers; }
 

@@ -7,14 +7,14 @@
 
 namespace tern::server {
 
-Shard::Shard(std::size_t index) : index_(index), ticker_(io_) {}
+Shard::Shard(std::size_t index, IoBackend backend) : index_(index), backend_(backend), ticker_(io_) {}
 
 std::variant<std::unique_ptr<Shard>, std::string> Shard::create(std::size_t index, IoBackend backend,
                                                                 const CoreConfig& config,
                                                                 const ServerPolicies& policies,
                                                                 std::span<const std::uint8_t, 32> nonce_key,
                                                                 SharedState& shared, const Logger& log) {
-    std::unique_ptr<Shard> shard(new Shard(index));  // private constructor: make_unique cannot reach it
+    std::unique_ptr<Shard> shard(new Shard(index, backend));  // private constructor: make_unique cannot reach it
     if (backend == IoBackend::Uring) {
         auto made = UringShell::create(shard->io_, log);
         if (auto* error = std::get_if<std::string>(&made)) return *std::move(error);
@@ -51,7 +51,10 @@ void Shard::publish_counters() noexcept {
 
 void Shard::start() {
     tick();
-    thread_ = std::thread([this] { io_.run(); });
+    thread_ = std::thread([this] {
+        shell_->start_on_loop_thread();
+        io_.run();
+    });
 }
 
 void Shard::post_policies(ServerPolicies policies) {
@@ -66,7 +69,8 @@ void Shard::stop() {
             publish_counters();  // the last figures stay readable after the core is gone
             ticker_.cancel();
             shell_->close();
-            core_.reset();  // closes every relay socket of this shard
+            core_.reset();   // closes every relay socket of this shard
+            shell_.reset();  // on the thread its ring belongs to (RelayShell::start_on_loop_thread)
             io_.stop();
         });
         thread_.join();

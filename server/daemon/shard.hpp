@@ -51,14 +51,15 @@ public:
     std::size_t index() const noexcept { return index_; }
     // Thread-safe: this shard's counters as of its last tick (at most a second old).
     CounterSnapshot counters() const noexcept { return published_.read(); }
-    IoBackend backend() const noexcept { return shell_->backend(); }
+    IoBackend backend() const noexcept { return backend_; }
 
 private:
-    explicit Shard(std::size_t index);
+    Shard(std::size_t index, IoBackend backend);
     void tick();
     void publish_counters() noexcept;
 
     std::size_t index_;
+    IoBackend backend_;
     boost::asio::io_context io_;
     std::unique_ptr<RelayShell> shell_;  // before core_, which calls it until destroyed
     auth::BufferedRandom random_;

@@ -72,7 +72,6 @@ UringShell::UringShell(asio::io_context& io, const Logger& log, std::unique_ptr<
     relay_receive_.msg_namelen = kNameSize;
     free_sends_.reserve(kSendOps);
     for (std::size_t i = kSendOps; i-- > 0;) free_sends_.push_back(static_cast<std::uint32_t>(i));
-    // An operator (or a benchmark comparing both) may turn UDP GSO off.
     wait_for_completions();
 }
 
@@ -83,6 +82,11 @@ UringShell::~UringShell() {
     // The ring's destructor cancels the sends still in flight: it must run before sends_, which they
     // point into, is freed.
     ring_.reset();
+}
+
+void UringShell::start_on_loop_thread() {
+    if (auto error = ring_->start_on_this_thread())
+        log_.error("io_uring ring not started: this shard's UDP sockets stay silent", {{"error", *error}});
 }
 
 void UringShell::attach(TurnServer& core, std::uint16_t max_channel_number) {
@@ -392,11 +396,12 @@ void UringShell::wait_for_completions() {
 
 void UringShell::run_turn() {
     in_turn_ = true;
-    ring_->notify(false);  // completions posted while this turn runs are reaped by it, not signalled
+    ring_->pause_notifications();  // completions posted while this turn runs are reaped by it, not signalled
     unsigned handled = 0;
     std::array<io_uring_cqe*, 64> batch{};
     do {
         while (handled < kCompletionsPerTurn) {
+            ring_->run_deferred_work();
             const unsigned n = io_uring_peek_batch_cqe(ring_->get(), batch.data(), batch.size());
             if (n == 0) break;
             turn_now_ = Instant::now();  // one reading per batch: the core's times are coarser than that
@@ -413,8 +418,7 @@ void UringShell::run_turn() {
         in_turn_ = true;
     } while (handled < kCompletionsPerTurn && ring_->has_work());
     in_turn_ = false;
-    ring_->notify(true);
-    if (ring_->has_work() && !turn_posted_) {
+    if (ring_->resume_notifications() && !turn_posted_) {
         // Posted before notifications were back on, or more than one turn's worth: continue after the
         // other handlers.
         post_turn();

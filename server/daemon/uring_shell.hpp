@@ -12,7 +12,10 @@
 // size from one socket to one destination, prepared in the same turn, become one sendmsg with
 // UDP_SEGMENT (udp_segmentation.hpp) when the kernel has it.
 //
-// Completions wake the shard's Asio loop through an eventfd. A loop turn drains the completions,
+// Completions wake the shard's Asio loop through an eventfd. Where the kernel has deferred task
+// running (Linux 6.1), a datagram's arrival only queues the work of receiving it and signals the
+// eventfd; the loop turn does that work itself (io_uring_get_events) and the thread is never
+// interrupted by a signal in epoll_wait, which saves a wake-up per burst. A loop turn drains the completions,
 // hands them to the core, then submits everything prepared meanwhile (sends, re-armed receives) with
 // one io_uring_submit; it goes round again while completions keep coming (sends done inline by that
 // submit, datagrams that arrived meanwhile), with eventfd notifications off, up to a bound that keeps
@@ -51,6 +54,7 @@ public:
     void attach(TurnServer& core, std::uint16_t max_channel_number) override;
     void close() override;
     IoBackend backend() const noexcept override { return IoBackend::Uring; }
+    void start_on_loop_thread() override;
 
     // ServerIo
     void send_to_client(const FiveTuple& client, std::span<const std::uint8_t> bytes) override;

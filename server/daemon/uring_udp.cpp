@@ -2,6 +2,8 @@
 
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -41,15 +43,22 @@ std::optional<std::string> UringRing::set_up() {
     if (count == 0 || (count & (count - 1)) != 0 || count > 32768) return std::string("buffer count not a power of 2");
 
     auto ring = std::make_unique<io_uring>();
-    // Cooperative task running: the kernel finishes a receive when the thread next enters it (which the
-    // loop does often) instead of interrupting it with an IPI; TASKRUN_FLAG says when that is pending.
-    // Both from Linux 5.19; without them the ring still works.
+    // Preferred (Linux 6.1): deferred task running. The kernel finishes a receive (copies the datagram,
+    // posts its completion) only when the owning thread asks for completions, and tells the eventfd
+    // that work is waiting instead of interrupting the thread's epoll_wait with a signal; the ring
+    // accepts submissions from one thread only, the one that enables it (start_on_this_thread).
+    // Otherwise cooperative task running (5.19): the work runs when the thread next enters the kernel,
+    // without an IPI. TASKRUN_FLAG says when either kind of work is pending. Without them the ring
+    // still works.
+    constexpr unsigned kDeferred = IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_R_DISABLED;
     int initialised = -EINVAL;
-    for (const unsigned flags : {IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG, 0u}) {
+    for (const unsigned flags : {kDeferred | IORING_SETUP_TASKRUN_FLAG,
+                                 IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG, 0u}) {
         io_uring_params params{};
         params.flags = IORING_SETUP_CQSIZE | flags;
         params.cq_entries = settings_.completion_entries;
         initialised = io_uring_queue_init_params(settings_.submission_entries, ring.get(), &params);
+        deferred_ = (flags & kDeferred) != 0;
         if (initialised != -EINVAL) break;
     }
     if (initialised < 0) return failure("io_uring_queue_init", initialised);
@@ -111,6 +120,15 @@ void UringRing::cancel_everything() noexcept {
     all.timeout.tv_sec = -1;
     all.timeout.tv_nsec = -1;
     io_uring_register_sync_cancel(ring_.get(), &all);
+}
+
+std::optional<std::string> UringRing::start_on_this_thread() {
+    if (!deferred_ || started_) return std::nullopt;
+    // The system call itself: Debian's liburing 2.3 declares io_uring_enable_rings but does not export it.
+    if (::syscall(__NR_io_uring_register, ring_->ring_fd, IORING_REGISTER_ENABLE_RINGS, nullptr, 0) < 0)
+        return failure("io_uring_register(IORING_REGISTER_ENABLE_RINGS)", -errno);
+    started_ = true;
+    return std::nullopt;
 }
 
 io_uring_sqe* UringRing::next_sqe() noexcept {

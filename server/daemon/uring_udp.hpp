@@ -1,6 +1,7 @@
 #pragma once
 // One io_uring instance with one ring of provided buffers (buffer group 0), and an eventfd the kernel
-// signals whenever it posts a completion, so an Asio loop can wait for the ring. RAII: every kernel
+// signals whenever a completion (or work that ends in one) is waiting, so an Asio loop can wait for
+// the ring. RAII: every kernel
 // resource is released in the destructor, after every request still in flight has been cancelled, so
 // the kernel never writes into memory that is gone.
 //
@@ -10,6 +11,7 @@
 
 #include <liburing.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -51,8 +53,19 @@ public:
     UringRing& operator=(const UringRing&) = delete;
 
     io_uring* get() noexcept { return ring_.get(); }
-    // Signalled (counter incremented) on every completion the kernel posts.
+    // Signalled (counter incremented) when the kernel posts a completion or, with deferred task
+    // running, queues the work that will post one.
     int event_fd() const noexcept { return event_fd_.get(); }
+    // Binds the ring to the calling thread, which alone may submit and reap from then on. Before it,
+    // a ring with deferred task running takes no submissions (they wait in the queue). A no-op for
+    // the other kinds of ring.
+    std::optional<std::string> start_on_this_thread();
+    // Runs the receive work the kernel deferred to this thread, posting its completions.
+    void run_deferred_work() noexcept {
+        if (IO_URING_READ_ONCE(*ring_->sq.kflags) & (IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW))
+            io_uring_get_events(ring_.get());
+    }
+    bool deferred() const noexcept { return deferred_; }
 
     // A free submission entry, submitting the queued ones first if the queue is full; null only if
     // even that fails.
@@ -62,8 +75,18 @@ public:
     // How many times queued entries have been handed to the kernel: entries prepared since the count
     // last changed may still be edited.
     std::uint64_t submissions() const noexcept { return submissions_; }
-    // Whether completions signal the eventfd. Off while the caller is awake and draining anyway.
-    void notify(bool on) noexcept { io_uring_cq_eventfd_toggle(ring_.get(), on); }
+    // Stops signalling the eventfd: the caller is awake and draining anyway.
+    void pause_notifications() noexcept { io_uring_cq_eventfd_toggle(ring_.get(), false); }
+    // Signals the eventfd again from now on; true if work arrived while it was off, which nothing
+    // will signal (the caller must reap it). The fence orders the flag's store before the load of
+    // the ring's state: the kernel does the mirror image (records the work, then reads the flag),
+    // and without it (x86 lets a load pass an earlier store) both sides could miss the other and the
+    // loop would sleep with work waiting.
+    bool resume_notifications() noexcept {
+        io_uring_cq_eventfd_toggle(ring_.get(), true);
+        std::atomic_thread_fence(std::memory_order_seq_cst);
+        return has_work();
+    }
     // Completions to reap, or work the kernel does once the thread enters it (task work, overflow).
     bool has_work() const noexcept {
         return io_uring_cq_ready(ring_.get()) > 0 ||
@@ -104,6 +127,8 @@ private:
     std::vector<std::uint16_t> references_;  // per buffer
     std::uint32_t buffers_out_ = 0;
     std::uint64_t submissions_ = 0;
+    bool deferred_ = false;  // deferred task running: the ring is bound to one thread once started
+    bool started_ = false;
 };
 
 }  // namespace tern::server
