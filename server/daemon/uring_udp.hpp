@@ -1,9 +1,8 @@
 #pragma once
 // One io_uring instance with one ring of provided buffers (buffer group 0), and an eventfd the kernel
 // signals whenever a completion (or work that ends in one) is waiting, so an Asio loop can wait for
-// the ring. RAII: every kernel
-// resource is released in the destructor, after every request still in flight has been cancelled, so
-// the kernel never writes into memory that is gone.
+// the ring. RAII: every kernel resource is released in the destructor, after every request still in
+// flight has been cancelled, so the kernel never writes into memory that is gone.
 //
 // Provided buffers: the kernel picks a free one for each datagram a multishot receive takes in and
 // names it in the completion. From then on it is counted: taken() gives it one reference, hold() one
@@ -65,7 +64,6 @@ public:
         if (IO_URING_READ_ONCE(*ring_->sq.kflags) & (IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW))
             io_uring_get_events(ring_.get());
     }
-    bool deferred() const noexcept { return deferred_; }
 
     // A free submission entry, submitting the queued ones first if the queue is full; null only if
     // even that fails.
