@@ -43,29 +43,24 @@ std::optional<std::string> UringRing::set_up() {
     if (count == 0 || (count & (count - 1)) != 0 || count > 32768) return std::string("buffer count not a power of 2");
 
     auto ring = std::make_unique<io_uring>();
-    // Preferred (Linux 6.1): deferred task running. The kernel finishes a receive (copies the datagram,
-    // posts its completion) only when the owning thread asks for completions, and tells the eventfd
-    // that work is waiting instead of interrupting the thread's epoll_wait with a signal; the ring
-    // accepts submissions from one thread only, the one that enables it (start_on_this_thread).
-    // Otherwise cooperative task running (5.19): the work runs when the thread next enters the kernel,
-    // without an IPI. TASKRUN_FLAG says when either kind of work is pending. Without them the ring
-    // still works.
-    constexpr unsigned kDeferred = IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_R_DISABLED;
-    int initialised = -EINVAL;
-    for (const unsigned flags : {kDeferred | IORING_SETUP_TASKRUN_FLAG,
-                                 IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG, 0u}) {
-        io_uring_params params{};
-        params.flags = IORING_SETUP_CQSIZE | flags;
-        params.cq_entries = settings_.completion_entries;
-        initialised = io_uring_queue_init_params(settings_.submission_entries, ring.get(), &params);
-        deferred_ = (flags & kDeferred) != 0;
-        if (initialised != -EINVAL) break;
-    }
+    // Deferred task running (Linux 6.1): the kernel finishes a receive (copies the datagram, posts its
+    // completion) only when the owning thread asks for completions, and tells the eventfd that work is
+    // waiting instead of interrupting the thread's epoll_wait with a signal; TASKRUN_FLAG says when
+    // such work is pending. The ring then takes submissions from one thread only: it starts disabled,
+    // and the thread that enables it (start_on_this_thread) is that thread. An older kernel gets the
+    // epoll backend: one io_uring mode, the one that is tested, rather than a fallback for each kernel.
+    io_uring_params params{};
+    params.flags = IORING_SETUP_CQSIZE | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER |
+                   IORING_SETUP_R_DISABLED | IORING_SETUP_TASKRUN_FLAG;
+    params.cq_entries = settings_.completion_entries;
+    const int initialised = io_uring_queue_init_params(settings_.submission_entries, ring.get(), &params);
+    if (initialised == -EINVAL) return std::string("kernel too old: deferred task running needs Linux 6.1");
     if (initialised < 0) return failure("io_uring_queue_init", initialised);
     ring_.reset(ring.release());
 
-    // Multishot receive and synchronous cancel both came in Linux 6.0; asking to cancel a request that
-    // does not exist tells the two apart: ENOENT from 6.0 on, EINVAL before.
+    // Synchronous cancel (Linux 6.0, like multishot receive) is what closing a relay relies on: asking
+    // to cancel a request that does not exist must answer ENOENT. A kernel with deferred task running
+    // has it, but a sandbox may filter io_uring_register, and this says so at start-up.
     io_uring_sync_cancel_reg probe{};
     probe.addr = ~std::uint64_t{0};
     probe.timeout.tv_sec = -1;
@@ -123,7 +118,7 @@ void UringRing::cancel_everything() noexcept {
 }
 
 std::optional<std::string> UringRing::start_on_this_thread() {
-    if (!deferred_ || started_) return std::nullopt;
+    if (started_) return std::nullopt;
     // The system call itself: Debian's liburing 2.3 declares io_uring_enable_rings but does not export it.
     if (::syscall(__NR_io_uring_register, ring_->ring_fd, IORING_REGISTER_ENABLE_RINGS, nullptr, 0) < 0)
         return failure("io_uring_register(IORING_REGISTER_ENABLE_RINGS)", -errno);
