@@ -1,11 +1,14 @@
-"""Binding over both transports, and a clean exit on SIGTERM/SIGINT with live allocations."""
+"""Binding over both transports, a clean exit on SIGTERM/SIGINT with live allocations, and a prompt,
+named failure when the listen address is taken."""
 
+import os
 import signal
+import socket
 import subprocess
 
 import pytest
 
-from harness import stun_binding
+from harness import LOOPBACK, TERND, free_port, stun_binding
 from stun_client import SUCCESS, StunClient
 
 USER, PASSWORD = "alice", "wonderland"
@@ -38,3 +41,19 @@ def test_signal_ends_ternd_cleanly_with_allocations(ternd, signum):
     log = server.log_text()
     assert f"shutting down signal={signum.name} allocations=2" in log
     assert "ternd stopped" in log
+
+
+def test_taken_listen_address_exits_1_naming_it():
+    # The shards are built (on io_uring: their rings, which only their own threads may drive) before
+    # the listen fails, and torn down without ever running: ternd must still exit at once.
+    port = free_port()
+    holder = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # no SO_REUSEPORT: ternd cannot share it
+    holder.bind((LOOPBACK, port))
+    try:
+        argv = [str(TERND), "--listen", f"{LOOPBACK}:{port}", "--realm", "example.org",
+                "--user", f"{USER}:{PASSWORD}", "--no-http", *os.environ.get("TERN_EXTRA_ARGS", "").split()]
+        result = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)
+    finally:
+        holder.close()
+    assert result.returncode == 1, result
+    assert f"udp {LOOPBACK}:{port}: Address already in use" in result.stdout + result.stderr
