@@ -325,7 +325,7 @@ SetResult set_software(Builder& b, std::string_view v) {
     return std::nullopt;
 }
 
-// ---- HTTP API ----
+// ---- Metrics ----
 
 SetResult set_prometheus(Builder& b, std::string_view) {
     b.config().prometheus = true;
@@ -345,6 +345,8 @@ SetResult set_prometheus_port(Builder& b, std::string_view v) {
     b.config().prometheus_port = *port;
     return std::nullopt;
 }
+
+// ---- HTTP API ----
 
 SetResult set_http_listen(Builder& b, std::string_view v) {
     const auto address = TransportAddress::parse(v);
@@ -629,12 +631,6 @@ constexpr Option kOptions[] = {
      .help = "Value of the SOFTWARE attribute in responses.",
      .show_default = [](const DaemonConfig& c) { return c.software; },
      .set = set_software},
-    {.name = "http-listen",
-     .placeholder = "ADDR:PORT",
-     .help = "Serve the HTTP API (identities, user access tokens, relay configurations) on ADDR:PORT. It manages "
-             "identities, so it binds loopback unless told otherwise.",
-     .show_default = [](const DaemonConfig& c) { return effective_http_listen(c).to_string(); },
-     .set = set_http_listen},
     {.name = "prometheus",
      .same_in_coturn = true,
      .help = "Serve Prometheus metrics at http://prometheus-address:prometheus-port/metrics: requests, "
@@ -653,6 +649,12 @@ constexpr Option kOptions[] = {
      .help = "Port of the metrics listener.",
      .show_default = [](const DaemonConfig& c) { return std::to_string(c.prometheus_port); },
      .set = set_prometheus_port},
+    {.name = "http-listen",
+     .placeholder = "ADDR:PORT",
+     .help = "Serve the HTTP API (identities, user access tokens, relay configurations) on ADDR:PORT. It manages "
+             "identities, so it binds loopback unless told otherwise.",
+     .show_default = [](const DaemonConfig& c) { return effective_http_listen(c).to_string(); },
+     .set = set_http_listen},
     {.name = "http-cert",
      .placeholder = "FILE",
      .help = "PEM certificate chain; with http-key, the API is served over HTTPS.",

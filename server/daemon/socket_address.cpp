@@ -85,52 +85,54 @@ std::vector<protocol::IpAddress> interface_addresses(protocol::AddressFamily fam
     return found;
 }
 
+namespace {
+
+// The address field of an in_pktinfo / in6_pktinfo control message's data, as an IpAddress.
+template <class Info, class Field>
+protocol::IpAddress pktinfo_address(const cmsghdr* c, Field Info::*field, protocol::AddressFamily family) noexcept {
+    Info info;
+    std::memcpy(&info, CMSG_DATA(c), sizeof info);
+    protocol::IpAddress ip;
+    ip.family = family;
+    std::memcpy(ip.bytes.data(), &(info.*field), sizeof(Field));
+    return ip;
+}
+
+// One control message (`info` at `level`/`type`) at the start of `control`; its length.
+template <class Info>
+std::size_t write_control(SourceControl& control, int level, int type, const Info& info) noexcept {
+    std::memset(control.bytes, 0, sizeof control.bytes);
+    cmsghdr header{};
+    header.cmsg_level = level;
+    header.cmsg_type = type;
+    header.cmsg_len = CMSG_LEN(sizeof info);
+    std::memcpy(control.bytes, &header, sizeof header);
+    std::memcpy(control.bytes + CMSG_LEN(0), &info, sizeof info);
+    return CMSG_SPACE(sizeof info);
+}
+
+}  // namespace
+
 std::optional<protocol::IpAddress> destination_of(msghdr& received) noexcept {
     for (cmsghdr* c = CMSG_FIRSTHDR(&received); c != nullptr; c = CMSG_NXTHDR(&received, c)) {
-        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO && c->cmsg_len >= CMSG_LEN(sizeof(in_pktinfo))) {
-            in_pktinfo info;
-            std::memcpy(&info, CMSG_DATA(c), sizeof info);
-            protocol::IpAddress ip;
-            ip.family = protocol::AddressFamily::IPv4;
-            std::memcpy(ip.bytes.data(), &info.ipi_addr, 4);
-            return ip;
-        }
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO && c->cmsg_len >= CMSG_LEN(sizeof(in_pktinfo)))
+            return pktinfo_address(c, &in_pktinfo::ipi_addr, protocol::AddressFamily::IPv4);
         if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
-            c->cmsg_len >= CMSG_LEN(sizeof(in6_pktinfo))) {
-            in6_pktinfo info;
-            std::memcpy(&info, CMSG_DATA(c), sizeof info);
-            protocol::IpAddress ip;
-            ip.family = protocol::AddressFamily::IPv6;
-            std::memcpy(ip.bytes.data(), &info.ipi6_addr, 16);
-            return ip;
-        }
+            c->cmsg_len >= CMSG_LEN(sizeof(in6_pktinfo)))
+            return pktinfo_address(c, &in6_pktinfo::ipi6_addr, protocol::AddressFamily::IPv6);
     }
     return std::nullopt;
 }
 
 std::size_t write_source_pktinfo(SourceControl& control, const protocol::IpAddress& source) noexcept {
-    cmsghdr header{};
-    std::size_t length = 0;
-    std::memset(control.bytes, 0, sizeof control.bytes);
     if (source.family == protocol::AddressFamily::IPv4) {
         in_pktinfo info{};
         std::memcpy(&info.ipi_spec_dst, source.bytes.data(), 4);
-        header.cmsg_level = IPPROTO_IP;
-        header.cmsg_type = IP_PKTINFO;
-        header.cmsg_len = CMSG_LEN(sizeof info);
-        std::memcpy(control.bytes + CMSG_LEN(0), &info, sizeof info);
-        length = CMSG_SPACE(sizeof info);
-    } else {
-        in6_pktinfo info{};
-        std::memcpy(&info.ipi6_addr, source.bytes.data(), 16);
-        header.cmsg_level = IPPROTO_IPV6;
-        header.cmsg_type = IPV6_PKTINFO;
-        header.cmsg_len = CMSG_LEN(sizeof info);
-        std::memcpy(control.bytes + CMSG_LEN(0), &info, sizeof info);
-        length = CMSG_SPACE(sizeof info);
+        return write_control(control, IPPROTO_IP, IP_PKTINFO, info);
     }
-    std::memcpy(control.bytes, &header, sizeof header);
-    return length;
+    in6_pktinfo info{};
+    std::memcpy(&info.ipi6_addr, source.bytes.data(), 16);
+    return write_control(control, IPPROTO_IPV6, IPV6_PKTINFO, info);
 }
 
 }  // namespace tern::server
