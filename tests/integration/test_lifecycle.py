@@ -1,9 +1,11 @@
-"""Binding over both transports, a clean exit on SIGTERM/SIGINT with live allocations, and a prompt,
-named failure when the listen address is taken."""
+"""Binding over both transports, wildcard listeners answering from the address written to, a clean
+exit on SIGTERM/SIGINT with live allocations, and a prompt, named failure when the listen address is
+taken."""
 
 import os
 import signal
 import socket
+import struct
 import subprocess
 
 import pytest
@@ -19,6 +21,27 @@ def test_binding_reports_mapped_address(ternd, transport):
     server = ternd()
     mapped, local = stun_binding(server.port, transport, timeout=5.0)
     assert mapped == local
+
+
+def raw_binding(family, address):
+    """A bare STUN Binding request from a connected UDP socket, which takes an answer only from the
+    address it wrote to; True when the success response for it came back."""
+    with socket.socket(family, socket.SOCK_DGRAM) as s:
+        s.settimeout(2.0)
+        s.connect(address)
+        transaction = os.urandom(12)
+        s.send(struct.pack("!HHI", 0x0001, 0, 0x2112A442) + transaction)
+        answer = s.recv(2048)
+        return answer[:2] == b"\x01\x01" and answer[8:20] == transaction
+
+
+def test_wildcard_listeners_answer_from_the_address_written_to(ternd):
+    # Sent to 127.0.0.2, a reply routed normally would leave from 127.0.0.1 and the connected socket
+    # would drop it: ternd must name the source (IP_PKTINFO / IPV6_PKTINFO) on both backends.
+    port = free_port()
+    ternd("--listen", f"0.0.0.0:{port}", "--listen", f"[::]:{port}")
+    assert raw_binding(socket.AF_INET, ("127.0.0.2", port))
+    assert raw_binding(socket.AF_INET6, ("::1", port))
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
