@@ -1,7 +1,6 @@
 // tern-bench: the load tool. See `tern-bench --help` and bench/README.md.
 
-#include <sys/resource.h>
-
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -12,6 +11,7 @@
 #include "bench/tern_bench/coordinator.hpp"
 #include "bench/tern_bench/echo_peer.hpp"
 #include "bench/tern_bench/options.hpp"
+#include "server/daemon/open_files.hpp"
 
 namespace {
 
@@ -20,12 +20,12 @@ static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler
 
 void on_signal(int) { interrupted.store(true); }
 
-// One socket per client: thousands of descriptors. Take the whole hard limit.
-void raise_descriptor_limit() {
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == limit.rlim_max) return;
-    limit.rlim_cur = limit.rlim_max;
-    ::setrlimit(RLIMIT_NOFILE, &limit);
+// A socket per client (two when the peer is a second allocation): thousands of descriptors. Takes the
+// whole hard limit, and sizes the descriptor table before the workers start, so that no worker
+// stalls while it doubles (see open_files.hpp).
+void prepare_descriptors(const tern::bench::BenchOptions& options) {
+    const std::uint64_t sockets = 2 * std::uint64_t{std::max(options.clients, options.allocations)};
+    (void)tern::server::prepare_open_files(sockets + 1024);
 }
 
 int run_echo(const tern::bench::BenchOptions& options) {
@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     std::signal(SIGPIPE, SIG_IGN);
-    raise_descriptor_limit();
+    prepare_descriptors(options);
     try {
         switch (options.mode) {
             case Mode::Echo: return run_echo(options);

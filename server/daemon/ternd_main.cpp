@@ -17,6 +17,7 @@
 #include "server/config/options.hpp"
 #include "server/daemon/daemon_setup.hpp"
 #include "server/daemon/logger.hpp"
+#include "server/daemon/open_files.hpp"
 #include "server/daemon/relay_shards.hpp"
 #include "server/http/api_node.hpp"
 #include "server/http/api_state.hpp"
@@ -90,6 +91,23 @@ std::variant<std::unique_ptr<tern::http::ApiNode>, int> start_api(asio::io_conte
     return api;
 }
 
+// Every relay port of every relay address may hold a socket; listeners, TCP clients and the API
+// need some more. Runs before the shards' threads start (see open_files.hpp for why).
+void prepare_relay_descriptors(const DaemonPlan& plan, const Logger& log) {
+    constexpr std::uint64_t kOtherDescriptors = 1024;
+    const std::uint64_t ports = std::uint64_t{plan.core.relay_port_max} - plan.core.relay_port_min + 1;
+    const std::uint64_t relay_sockets = ports * std::max<std::size_t>(plan.core.relay_addresses.size(), 1);
+    const OpenFileCapacity capacity = prepare_open_files(relay_sockets + kOtherDescriptors);
+    log.info("open files", {{"limit", std::to_string(capacity.limit)},
+                            {"raised_from", std::to_string(capacity.previous_limit)},
+                            {"preallocated", std::to_string(capacity.table)}});
+    if (capacity.limit < relay_sockets + kOtherDescriptors)
+        log.warning("the open-file limit is below the relay port range: allocations beyond it fail with 508",
+                    {{"limit", std::to_string(capacity.limit)},
+                     {"relay_sockets", std::to_string(relay_sockets)},
+                     {"detail", "raise it (ulimit -n, LimitNOFILE= in systemd) or narrow --relay-ports"}});
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -124,6 +142,8 @@ int main(int argc, char** argv) {
     DaemonPlan plan = plan_daemon(config);
     if (config.relay)
         for (const auto& w : plan.warnings) log.warning("config", {{"detail", w}});
+
+    if (config.relay) prepare_relay_descriptors(plan, log);
 
     asio::io_context io;
     std::unique_ptr<RelayShards> relay;

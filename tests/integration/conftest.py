@@ -38,14 +38,14 @@ class TerndFactory:
         self.workdir = workdir
         self.started = []
 
-    def __call__(self, *args, allow_peer=True, relay_ports=True, wait=True):
+    def __call__(self, *args, allow_peer=True, relay_ports=True, wait=True, nofile=None):
         args = list(args)
         if allow_peer:
             args += ["--allow-peer", "127.0.0.0/8"]
         if relay_ports:
             low, high = free_port_range()
             args += ["--relay-ports", f"{low}-{high}"]
-        ternd = Ternd(self.workdir, f"ternd{len(self.started)}", args)
+        ternd = Ternd(self.workdir, f"ternd{len(self.started)}", args, nofile=nofile)
         self.started.append(ternd)
         return ternd.wait_ready() if wait else ternd
 
@@ -59,7 +59,8 @@ class TerndFactory:
 
 @pytest.fixture
 def ternd(tmp_path):
-    """Factory: ternd(*extra_args, allow_peer=True, relay_ports=True) -> a started, ready Ternd."""
+    """Factory: ternd(*extra_args, allow_peer=True, relay_ports=True, nofile=None) -> a started, ready
+    Ternd; nofile=(soft, hard) sets the open-file limit it starts with."""
     factory = TerndFactory(tmp_path)
     yield factory
     factory.stop_all()

@@ -3,6 +3,7 @@
 import os
 import random
 import re
+import resource
 import signal
 import socket
 import subprocess
@@ -77,7 +78,7 @@ def stun_binding(port, transport="udp", timeout=1.0):
 class Ternd:
     """One ternd process on 127.0.0.1, its stderr written to a file."""
 
-    def __init__(self, workdir, name, args):
+    def __init__(self, workdir, name, args, nofile=None):
         self.name = name
         self.port = free_port()
         self.addr = (LOOPBACK, self.port)
@@ -87,8 +88,10 @@ class Ternd:
         extra = os.environ.get("TERN_EXTRA_ARGS", "").split()
         self.args = [str(TERND), "--listen", f"{LOOPBACK}:{self.port}"] + [str(a) for a in args] + extra
         self._log = open(self.log_path, "wb")
+        # nofile=(soft, hard): the open-file limit ternd starts with.
+        limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, nofile)) if nofile else None
         self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL, stdout=self._log,
-                                     stderr=self._log)
+                                     stderr=self._log, preexec_fn=limit)
 
     def log_text(self):
         return self.log_path.read_text(errors="replace")

@@ -1,6 +1,6 @@
 """Binding over both transports, wildcard listeners answering from the address written to, a clean
-exit on SIGTERM/SIGINT with live allocations, and a prompt, named failure when the listen address is
-taken."""
+exit on SIGTERM/SIGINT with live allocations, a prompt, named failure when the listen address is
+taken, and the open-file limit and descriptor table prepared for the relay port range."""
 
 import os
 import signal
@@ -80,3 +80,30 @@ def test_taken_listen_address_exits_1_naming_it():
         holder.close()
     assert result.returncode == 1, result
     assert f"udp {LOOPBACK}:{port}: Address already in use" in result.stdout + result.stderr
+
+
+def proc_field(pid, name, field):
+    """A line's value from /proc/PID/<name> (status: 'FDSize:'; limits: 'Max open files')."""
+    with open(f"/proc/{pid}/{name}") as f:
+        for line in f:
+            if line.startswith(field):
+                return line[len(field):].split()
+    raise AssertionError(f"no {field} in /proc/{pid}/{name}")
+
+
+def test_open_file_limit_raised_and_descriptor_table_grown_at_start(ternd):
+    # Each relay socket is a descriptor. The soft limit goes up to the hard one, as coturn does, and
+    # the table is grown at start for the relay port range (16 ports here) plus 1024 others, so that
+    # no doubling (an RCU grace period each, once threads exist) stalls a shard in a storm.
+    server = ternd("--user", f"{USER}:{PASSWORD}", nofile=(256, 4096))
+    soft, hard = proc_field(server.proc.pid, "limits", "Max open files")[:2]
+    assert (soft, hard) == ("4096", "4096")
+    assert int(proc_field(server.proc.pid, "status", "FDSize:")[0]) >= 16 + 1024
+    server.wait_log(r"open files.*limit=4096.*raised_from=256")
+
+
+def test_open_file_limit_below_relay_range_is_named(ternd):
+    server = ternd("--relay-ports", "40000-49999", relay_ports=False, nofile=(2048, 2048))
+    server.wait_log(r"open-file limit is below the relay port range.*limit=2048.*relay_sockets=10000")
+    # The table is as large as the limit allows, no larger.
+    assert int(proc_field(server.proc.pid, "status", "FDSize:")[0]) >= 2048
