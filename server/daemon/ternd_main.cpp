@@ -100,7 +100,7 @@ void prepare_relay_descriptors(const DaemonPlan& plan, const Logger& log) {
     const OpenFileCapacity capacity = prepare_open_files(relay_sockets + kOtherDescriptors);
     log.info("open files", {{"limit", std::to_string(capacity.limit)},
                             {"raised_from", std::to_string(capacity.previous_limit)},
-                            {"preallocated", std::to_string(capacity.table)}});
+                            {"descriptor_table", std::to_string(capacity.table)}});
     if (capacity.limit < relay_sockets + kOtherDescriptors)
         log.warning("the open-file limit is below the relay port range: allocations beyond it fail with 508",
                     {{"limit", std::to_string(capacity.limit)},

@@ -14,10 +14,10 @@
 //
 // Completions wake the shard's Asio loop through an eventfd. With deferred task running (Linux 6.1,
 // required: older kernels get the epoll backend), a datagram's arrival only queues the work of
-// receiving it and signals the eventfd; the loop turn does that work itself (io_uring_get_events), and the thread is never
-// interrupted in epoll_wait by a signal (one epoll_wait per wake-up, not two). A loop turn drains the
-// completions, hands them to the core, then submits everything prepared meanwhile (sends, re-armed receives) with
-// one io_uring_submit; it goes round again while completions keep coming (sends done inline by that
+// receiving it and signals the eventfd; the loop turn does that work itself (io_uring_get_events),
+// and the thread is never interrupted in epoll_wait by a signal (one epoll_wait per wake-up, not
+// two). A loop turn drains the completions, hands them to the core, then submits everything prepared
+// meanwhile (sends, re-armed receives) with one io_uring_submit; it goes round again while completions keep coming (sends done inline by that
 // submit, datagrams that arrived meanwhile), with eventfd notifications off, up to a bound that keeps
 // TCP and timers served. TCP stays on Asio (TcpClients), as do the timers.
 

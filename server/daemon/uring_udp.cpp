@@ -118,11 +118,9 @@ void UringRing::cancel_everything() noexcept {
 }
 
 std::optional<std::string> UringRing::start_on_this_thread() {
-    if (started_) return std::nullopt;
     // The system call itself: Debian's liburing 2.3 declares io_uring_enable_rings but does not export it.
     if (::syscall(__NR_io_uring_register, ring_->ring_fd, IORING_REGISTER_ENABLE_RINGS, nullptr, 0) < 0)
         return failure("io_uring_register(IORING_REGISTER_ENABLE_RINGS)", -errno);
-    started_ = true;
     return std::nullopt;
 }
 

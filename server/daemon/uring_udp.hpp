@@ -56,7 +56,7 @@ public:
     // running, queues the work that will post one.
     int event_fd() const noexcept { return event_fd_.get(); }
     // Binds the ring to the calling thread, which alone may submit and reap from then on. Before it,
-    // the ring takes no submissions (they wait in the queue).
+    // the ring takes no submissions (they wait in the queue). Once per ring.
     std::optional<std::string> start_on_this_thread();
     // Runs the receive work the kernel deferred to this thread, posting its completions.
     void run_deferred_work() noexcept {
@@ -124,7 +124,6 @@ private:
     std::vector<std::uint16_t> references_;  // per buffer
     std::uint32_t buffers_out_ = 0;
     std::uint64_t submissions_ = 0;
-    bool started_ = false;  // enabled, and bound to the thread that enabled it
 };
 
 }  // namespace tern::server

@@ -105,5 +105,5 @@ def test_open_file_limit_raised_and_descriptor_table_grown_at_start(ternd):
 def test_open_file_limit_below_relay_range_is_named(ternd):
     server = ternd("--relay-ports", "40000-49999", relay_ports=False, nofile=(2048, 2048))
     server.wait_log(r"open-file limit is below the relay port range.*limit=2048.*relay_sockets=10000")
-    # The table is as large as the limit allows, no larger.
+    # The table is grown as far as the limit allows.
     assert int(proc_field(server.proc.pid, "status", "FDSize:")[0]) >= 2048
