@@ -1,9 +1,14 @@
 """bench/compare's arithmetic for noisy rows: the interval of the ratio of medians over resampled
-runs, and the verdict it gives. Pure Python, no processes; it sits with the suite that already runs
-the load tool's smoke test."""
+runs, and the verdict it gives; and how --pin splits the CPUs (one child process checks that the
+affinity takes). It sits with the suite that already runs the load tool's smoke test."""
 
 import importlib.machinery
 import importlib.util
+import os
+import subprocess
+import sys
+
+import pytest
 
 from harness import REPO
 
@@ -45,3 +50,26 @@ def test_interval_is_the_same_on_every_reading_and_holds_the_ratio_of_medians():
     low, high = compare.ratio_interval(pairs)
     point = compare.statistics.median(a for a, _ in pairs) / compare.statistics.median(b for _, b in pairs)
     assert low <= point <= high
+
+
+def test_pin_gives_the_server_the_last_cpu_and_the_load_the_others():
+    available = sorted(os.sched_getaffinity(0))
+    assert compare.cpu_split(False) == (None, None)
+    if len(available) < 2:
+        with pytest.raises(RuntimeError):
+            compare.cpu_split(True)
+        return
+    server, load = compare.cpu_split(True)
+    assert server == {available[-1]}
+    assert load == set(available[:-1])
+
+
+def test_a_pinned_child_runs_only_on_its_cpus():
+    # A real child process: the affinity set by pinned_to() is the one the child sees.
+    cpu = sorted(os.sched_getaffinity(0))[0]
+    out = subprocess.run([sys.executable, "-c", "import os; print(sorted(os.sched_getaffinity(0)))"],
+                         capture_output=True, text=True, preexec_fn=compare.pinned_to({cpu}), check=True).stdout
+    assert out.strip() == f"[{cpu}]"
+    unpinned = subprocess.run([sys.executable, "-c", "import os; print(len(os.sched_getaffinity(0)))"],
+                              capture_output=True, text=True, preexec_fn=compare.pinned_to(None), check=True).stdout
+    assert int(unpinned) == len(os.sched_getaffinity(0))
