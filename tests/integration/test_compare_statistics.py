@@ -64,6 +64,16 @@ def test_pin_gives_the_server_the_last_cpu_and_the_load_the_others():
     assert load == set(available[:-1])
 
 
+def test_pin_gives_each_server_thread_a_cpu_and_refuses_when_none_is_left_for_the_load():
+    available = sorted(os.sched_getaffinity(0))
+    with pytest.raises(RuntimeError, match="needs at least"):
+        compare.cpu_split(True, server_threads=len(available))
+    if len(available) >= 3:
+        server, load = compare.cpu_split(True, server_threads=2)
+        assert server == set(available[-2:])
+        assert load == set(available[:-2])
+
+
 def test_a_pinned_child_runs_only_on_its_cpus():
     # A real child process: the affinity set by pinned_to() is the one the child sees.
     cpu = sorted(os.sched_getaffinity(0))[0]
