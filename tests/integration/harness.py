@@ -47,13 +47,21 @@ def _can_bind(kind, port):
         s.close()
 
 
+_handed_out = set()
+
+
 def free_port():
     """A loopback port free for both UDP and TCP right now. Drawn from 10000-19999: below the relay
     ranges (20000-32000) and outside the kernel's ephemeral range, where any client socket opened
-    after this check (ours or a peer's) could take the port before ternd binds it."""
+    after this check (ours or a peer's) could take the port before ternd binds it. Never the same port
+    twice in one test run: a test that asks for two ports (the TURN listener and the HTTP API) before
+    ternd binds either would otherwise, now and then, get one port for both."""
     for _ in range(200):
         port = random.randrange(10000, 20000)
+        if port in _handed_out:
+            continue
         if _can_bind(socket.SOCK_STREAM, port) and _can_bind(socket.SOCK_DGRAM, port):
+            _handed_out.add(port)
             return port
     raise RuntimeError("no free loopback port found")
 
