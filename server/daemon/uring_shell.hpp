@@ -17,9 +17,10 @@
 // receiving it and signals the eventfd; the loop turn does that work itself (io_uring_get_events),
 // and the thread is never interrupted in epoll_wait by a signal (one epoll_wait per wake-up, not
 // two). A loop turn drains the completions, hands them to the core, then submits everything prepared
-// meanwhile (sends, re-armed receives) with one io_uring_submit; it goes round again while completions keep coming (sends done inline by that
-// submit, datagrams that arrived meanwhile), with eventfd notifications off, up to a bound that keeps
-// TCP and timers served. TCP stays on Asio (TcpClients), as do the timers.
+// meanwhile (sends, re-armed receives) with one io_uring_submit; it goes round again while
+// completions keep coming (sends done inline by that submit, datagrams that arrived meanwhile), with
+// eventfd notifications off, up to a bound that keeps TCP and timers served. TCP stays on Asio
+// (TcpClients), as do the timers.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
