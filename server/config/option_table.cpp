@@ -242,6 +242,17 @@ std::string show_count(const DaemonConfig& c) {
     return n == 0 ? "0 (no limit)" : std::to_string(n);
 }
 
+// The idle-poll window: microseconds, at most a millisecond (past that the loop would be polling,
+// not waiting, and should say so in its CPU use rather than in an option).
+constexpr std::uint32_t kMaxIdlePollMicroseconds = 1000;
+
+SetResult set_idle_poll(Builder& b, std::string_view v) {
+    const auto n = parse_number<std::uint32_t>(v);
+    if (!n || *n > kMaxIdlePollMicroseconds) return got("microseconds, 0-1000 (0: off)", v);
+    b.config().idle_poll = std::chrono::microseconds(*n);
+    return std::nullopt;
+}
+
 // A socket buffer size: bytes, at most 1 GiB (the kernel doubles what it is given, in an int).
 template <std::uint32_t DaemonConfig::*Member>
 SetResult set_bytes(Builder& b, std::string_view v) {
@@ -612,6 +623,14 @@ constexpr Option kOptions[] = {
              "CAP_NET_ADMIN. 0: the system's default.",
      .show_default = show_bytes<&DaemonConfig::udp_send_buffer>,
      .set = set_bytes<&DaemonConfig::udp_send_buffer>},
+    {.name = "idle-poll-us",
+     .placeholder = "MICROSECONDS",
+     .help = "After relaying, a shard polls this long for more traffic before it sleeps: the next datagram of "
+             "a busy flow then skips a wake-up, which shortens the relay hop. It costs CPU: up to this long per "
+             "burst of traffic, nothing while idle, and the CPU goes to any other runnable thread first. 0: sleep "
+             "at once.",
+     .show_default = [](const DaemonConfig& c) { return std::to_string(c.idle_poll.count()); },
+     .set = set_idle_poll},
     {.name = "rfc5766-channels",
      .help = "Also accept channel numbers 0x5000-0x7FFF, which RFC 5766 clients (coturn's turnutils_uclient "
              "among them) may pick; RFC 8656 allows only 0x4000-0x4FFF.",

@@ -24,7 +24,7 @@ constexpr std::size_t kDatagramsPerWakeup = 64;  // bounded work per readiness e
 }  // namespace
 
 AsioShell::AsioShell(asio::io_context& io, const Logger& log)
-    : RelayShell(log), io_(io), tcp_(io, log), slots_(kReceiveBatch) {}
+    : RelayShell(io, log), io_(io), tcp_(io, log), slots_(kReceiveBatch) {}
 
 AsioShell::~AsioShell() { close(); }
 
@@ -104,6 +104,9 @@ void AsioShell::drain(UdpSocket& s) {
             deliver(s, slots_[i], batch_[i].msg_hdr, batch_[i].msg_len, now);
         batching_ = false;
         flush_sends();  // before the next recvmmsg reuses the slots they point into
+        // Polling needs nothing more here: while a pass is queued, Asio's reactor checks every socket
+        // without blocking.
+        idle_poll_.keep_awake();
         if (static_cast<std::size_t>(n) < want) return;  // the queue is empty: save the call that says so
         budget -= static_cast<std::size_t>(n);
     }

@@ -4,7 +4,8 @@
 // core makes. Single-threaded: every handler runs on the io_context's thread, so the core needs no
 // locks. Readiness-based UDP (async_wait, then non-blocking recvmmsg in a loop) lets all sockets share
 // one small batch of receive buffers with relay headroom; what the core relays from a batch leaves with
-// sendmmsg once the batch is handled.
+// sendmmsg once the batch is handled. After a batch, the loop polls for the --idle-poll-us window
+// before it sleeps again (idle_poll.hpp).
 
 #include <sys/socket.h>
 #include <sys/uio.h>

@@ -63,6 +63,7 @@ DaemonPlan plan_daemon(const DaemonConfig& config) {
     DaemonPlan plan;
     plan.listen = effective_listen(config);
     plan.socket_buffers = {config.udp_receive_buffer, config.udp_send_buffer};
+    plan.idle_poll = config.idle_poll;
 
     CoreConfig& core = plan.core;
     for (const auto& ip : relay_ips(config, plan.listen)) {

@@ -3,6 +3,7 @@
 // to interface addresses, external IPs applied), the peer policy with the daemon's own addresses, and
 // the credential store. Used at start-up and again on SIGHUP.
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@ struct DaemonPlan {
     CoreConfig core;
     ServerPolicies policies;
     SocketBuffers socket_buffers;
+    std::chrono::microseconds idle_poll{0};
     std::vector<std::string> warnings;  // for the log: odd but workable settings
 };
 

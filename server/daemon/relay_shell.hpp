@@ -3,6 +3,8 @@
 // traffic to the core, close. Both backends (AsioShell: epoll; UringShell: io_uring) implement it, and
 // both log the core's events the same way.
 
+#include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,6 +14,7 @@
 #include "protocol/transport_address.hpp"
 #include "server/core/server_io.hpp"
 #include "server/core/turn_server.hpp"
+#include "server/daemon/idle_poll.hpp"
 #include "server/daemon/logger.hpp"
 #include "server/daemon/udp_segmentation.hpp"
 #include "server/daemon/udp_sockets.hpp"
@@ -29,7 +32,7 @@ struct ShellStats {
 
 class RelayShell : public ServerIo {
 public:
-    explicit RelayShell(const Logger& log) : log_(log) {}
+    RelayShell(boost::asio::io_context& io, const Logger& log) : log_(log), idle_poll_(io) {}
 
     // Opens the listeners; the reason on failure (address in use, no such address...). `reuse_port`
     // lets every shard bind the same addresses (SO_REUSEPORT); the kernel then spreads clients by
@@ -46,6 +49,8 @@ public:
     virtual void start_on_loop_thread() {}
     // Buffer sizes for the UDP sockets opened from now on (listeners and relays).
     void set_socket_buffers(const SocketBuffers& buffers) noexcept { buffers_ = buffers; }
+    // How long the loop polls after UDP work before it sleeps (idle_poll.hpp); 0: it sleeps at once.
+    void set_idle_poll(std::chrono::microseconds window) noexcept { idle_poll_.set_window(window); }
 
     void report(const Event& event) final;
     const ShellStats& shell_stats() const noexcept { return stats_; }
@@ -58,6 +63,7 @@ protected:
     const Logger& log_;
     SocketBuffers buffers_;
     ShellStats stats_;
+    IdlePoll idle_poll_;
     bool segmentation_ = udp_segmentation_wanted();  // UDP GSO: runs of datagrams leave as one send
 };
 

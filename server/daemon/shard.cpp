@@ -30,8 +30,10 @@ std::variant<std::unique_ptr<Shard>, std::string> Shard::create(std::size_t inde
 Shard::~Shard() { stop(); }
 
 std::optional<std::string> Shard::listen(const std::vector<protocol::TransportAddress>& addresses, bool udp,
-                                         bool tcp, bool reuse_port, const SocketBuffers& buffers) {
+                                         bool tcp, bool reuse_port, const SocketBuffers& buffers,
+                                         std::chrono::microseconds idle_poll) {
     shell_->set_socket_buffers(buffers);
+    shell_->set_idle_poll(idle_poll);
     return shell_->listen(addresses, udp, tcp, reuse_port);
 }
 

@@ -38,9 +38,10 @@ public:
     Shard& operator=(const Shard&) = delete;
 
     // Opens this shard's listeners (SO_REUSEPORT, so every shard binds the same addresses); its UDP
-    // sockets, listeners and relays, get `buffers`.
+    // sockets, listeners and relays, get `buffers`; the loop polls for `idle_poll` after UDP work.
     std::optional<std::string> listen(const std::vector<protocol::TransportAddress>& addresses, bool udp, bool tcp,
-                                      bool reuse_port, const SocketBuffers& buffers);
+                                      bool reuse_port, const SocketBuffers& buffers,
+                                      std::chrono::microseconds idle_poll);
     // Runs the loop on a thread of its own.
     void start();
     // Thread-safe: the new snapshot is applied on the shard's own thread.

@@ -65,13 +65,21 @@ std::variant<std::unique_ptr<UringShell>, std::string> UringShell::create(asio::
 }
 
 UringShell::UringShell(asio::io_context& io, const Logger& log, std::unique_ptr<UringRing> ring, UniqueFd wakeup)
-    : RelayShell(log), io_(io), ring_(std::move(ring)), wakeup_(io, wakeup.release()), tcp_(io, log),
+    : RelayShell(io, log), io_(io), ring_(std::move(ring)), wakeup_(io, wakeup.release()), tcp_(io, log),
       sends_(kSendOps) {
     listener_receive_.msg_namelen = kNameSize;
     listener_receive_.msg_controllen = kListenerControlSize;
     relay_receive_.msg_namelen = kNameSize;
     free_sends_.reserve(kSendOps);
     for (std::size_t i = kSendOps; i-- > 0;) free_sends_.push_back(static_cast<std::uint32_t>(i));
+    // While the loop polls, notifications stay off: each pass looks at the ring's state in memory,
+    // which costs no system call, and the kernel skips signalling an eventfd nobody waits on.
+    idle_poll_.on_pass([this] {
+        if (ring_->has_work()) run_turn();
+    });
+    idle_poll_.on_closed([this] {
+        if (ring_->resume_notifications() && !turn_posted_) post_turn();
+    });
     wait_for_completions();
 }
 
@@ -418,6 +426,7 @@ void UringShell::run_turn() {
         in_turn_ = true;
     } while (handled < kCompletionsPerTurn && ring_->has_work());
     in_turn_ = false;
+    if (handled > 0 && idle_poll_.keep_awake()) return;  // notifications stay off until the window closes
     if (ring_->resume_notifications() && !turn_posted_) {
         // Posted before notifications were back on, or more than one turn's worth: continue after the
         // other handlers.

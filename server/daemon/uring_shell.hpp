@@ -19,8 +19,9 @@
 // two). A loop turn drains the completions, hands them to the core, then submits everything prepared
 // meanwhile (sends, re-armed receives) with one io_uring_submit; it goes round again while
 // completions keep coming (sends done inline by that submit, datagrams that arrived meanwhile), with
-// eventfd notifications off, up to a bound that keeps TCP and timers served. TCP stays on Asio
-// (TcpClients), as do the timers.
+// eventfd notifications off, up to a bound that keeps TCP and timers served. After a turn that did
+// work, the loop polls the ring's state for the --idle-poll-us window before it sleeps again
+// (idle_poll.hpp), notifications still off. TCP stays on Asio (TcpClients), as do the timers.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>

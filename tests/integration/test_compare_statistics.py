@@ -83,3 +83,11 @@ def test_a_pinned_child_runs_only_on_its_cpus():
     unpinned = subprocess.run([sys.executable, "-c", "import os; print(len(os.sched_getaffinity(0)))"],
                               capture_output=True, text=True, preexec_fn=compare.pinned_to(None), check=True).stdout
     assert int(unpinned) == len(os.sched_getaffinity(0))
+
+
+def test_ternd_args_are_split_as_a_shell_would():
+    assert compare.ternd_extra_args("") == []
+    assert compare.ternd_extra_args(None) == []
+    assert compare.ternd_extra_args("--idle-poll-us 0") == ["--idle-poll-us", "0"]
+    assert compare.ternd_extra_args("--software 'Tern test' --idle-poll-us 20") == \
+        ["--software", "Tern test", "--idle-poll-us", "20"]

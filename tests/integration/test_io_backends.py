@@ -258,3 +258,32 @@ def test_a_large_tcp_burst_is_relayed_whole(ternd, own_backend, backend):
             assert received == payloads
         finally:
             relay.close()
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time of every thread of `pid` so far (/proc/PID/stat, clock ticks)."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.parametrize("idle_poll", ["0", "1000"])
+@pytest.mark.parametrize("backend", ["uring", "epoll"])
+def test_both_backends_relay_with_and_without_idle_polling(ternd, own_backend, echo_peer, backend, idle_poll):
+    """--idle-poll-us 0 sleeps as soon as a turn is done; 1000 (the most allowed) keeps the loop
+    polling a millisecond after each burst. Either way every datagram is relayed."""
+    server = ternd("--io", backend, "--idle-poll-us", idle_poll, "--user", f"{USER}:{PASSWORD}")
+    relay_round_trips(server, "udp", echo_peer)
+
+
+@pytest.mark.parametrize("backend", ["uring", "epoll"])
+def test_idle_polling_stops_when_traffic_does(ternd, own_backend, echo_peer, backend):
+    """A window opens only after work and closes a window's length later: once traffic stops, a
+    shard polling with the longest window (1 ms) sleeps again and spends no CPU. A loop that kept
+    polling would spend about a CPU-second per second here."""
+    server = ternd("--io", backend, "--threads", "2", "--idle-poll-us", "1000", "--user", f"{USER}:{PASSWORD}")
+    relay_round_trips(server, "udp", echo_peer)
+    time.sleep(0.2)
+    before = cpu_seconds(server.proc.pid)
+    time.sleep(2.0)
+    spent = cpu_seconds(server.proc.pid) - before
+    assert spent < 0.2, f"ternd spent {spent:.2f} CPU-seconds in 2 s with no traffic"

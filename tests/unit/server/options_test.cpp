@@ -107,6 +107,7 @@ TEST(OptionsDefaults, NoArgumentsGiveTheDefaults) {
     EXPECT_EQ(c.prometheus_port, 9641);
     EXPECT_EQ(c.udp_receive_buffer, 0u);
     EXPECT_EQ(c.udp_send_buffer, 0u);
+    EXPECT_EQ(c.idle_poll, std::chrono::microseconds(10));
     EXPECT_TRUE(c.relay_ips.empty());
     EXPECT_TRUE(c.external_ips.empty());
     EXPECT_EQ(c.relay_port_min, 49152);
@@ -206,6 +207,8 @@ const std::vector<Case>& cases() {
         {"udp-receive-buffer", "4194304",
          [](const ParsedConfig& p) { EXPECT_EQ(p.config.udp_receive_buffer, 4194304u); }},
         {"udp-send-buffer", "1048576", [](const ParsedConfig& p) { EXPECT_EQ(p.config.udp_send_buffer, 1048576u); }},
+        {"idle-poll-us", "0", [](const ParsedConfig& p) { EXPECT_EQ(p.config.idle_poll.count(), 0); }},
+        {"idle-poll-us", "1000", [](const ParsedConfig& p) { EXPECT_EQ(p.config.idle_poll.count(), 1000); }},
         {"prometheus", "", [](const ParsedConfig& p) { EXPECT_TRUE(p.config.prometheus); }},
         {"prometheus-address", "::1",
          [](const ParsedConfig& p) { EXPECT_EQ(p.config.prometheus_address.to_string(), "::1"); }},
@@ -571,6 +574,10 @@ TEST(OptionsErrors, BadValuesNameTheLineTheOptionAndTheReason) {
               "'2147483648'");
     EXPECT_EQ(file_error("udp-send-buffer = 4M\n"),
               "FILE:1: udp-send-buffer: expected a size in bytes from 0 (the system's default) to 1073741824, got '4M'");
+    EXPECT_EQ(file_error("idle-poll-us = 1001\n"),
+              "FILE:1: idle-poll-us: expected microseconds, 0-1000 (0: off), got '1001'");
+    EXPECT_EQ(file_error("idle-poll-us = 20us\n"),
+              "FILE:1: idle-poll-us: expected microseconds, 0-1000 (0: off), got '20us'");
     EXPECT_EQ(file_error("prometheus-port = 0\n"), "FILE:1: prometheus-port: expected a PORT from 1 to 65535, got '0'");
     EXPECT_EQ(file_error("prometheus-address = localhost\n"),
               "FILE:1: prometheus-address: expected an IP address, got 'localhost'");
