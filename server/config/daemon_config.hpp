@@ -74,8 +74,9 @@ struct DaemonConfig {
     // SO_RCVBUF / SO_SNDBUF of every UDP socket (listeners and relays), in bytes; 0: the system's default.
     std::uint32_t udp_receive_buffer = 0;
     std::uint32_t udp_send_buffer = 0;
-    // How long a shard polls for more traffic after UDP work before it sleeps (idle_poll.hpp).
-    std::chrono::microseconds idle_poll{10};
+    // How long a shard polls for more traffic after UDP work before it sleeps (idle_poll.hpp); off by
+    // default: it pays only on cores the relay has to itself.
+    std::chrono::microseconds idle_poll{0};
 
     // Prometheus metrics (coturn's option names): off unless asked for; loopback unless told otherwise.
     bool prometheus = false;

@@ -627,8 +627,9 @@ constexpr Option kOptions[] = {
      .placeholder = "MICROSECONDS",
      .help = "After relaying, a shard polls this long for more traffic before it sleeps: the next datagram of "
              "a busy flow then skips a wake-up, which shortens the relay hop. It costs CPU: up to this long per "
-             "burst of traffic, nothing while idle, and the CPU goes to any other runnable thread first. 0: sleep "
-             "at once.",
+             "burst of traffic, nothing while idle. Worth it only where each shard has a core to itself (10 is a "
+             "good start); on shared cores or under a CPU quota (a Kubernetes limit) the polling delays others "
+             "or is throttled, and the tail gets worse. 0: sleep at once.",
      .show_default = [](const DaemonConfig& c) { return std::to_string(c.idle_poll.count()); },
      .set = set_idle_poll},
     {.name = "rfc5766-channels",

@@ -34,14 +34,15 @@ def reading(server, previous):
     raise AssertionError(f"no allocation count in ternd's log:\n{server.log_text()}")
 
 
+@pytest.mark.parametrize("idle_poll", ["0", "10"], ids=["sleeping", "idle-polling"])
 @pytest.mark.parametrize("path", [["--transport", "udp"], ["--transport", "udp", "--indications"],
                                   ["--transport", "tcp"]], ids=["udp-channel", "udp-indication", "tcp-channel"])
-def test_steady_relaying_allocates_nothing(ternd, echo_peer, monkeypatch, tmp_path, path):
+def test_steady_relaying_allocates_nothing(ternd, echo_peer, monkeypatch, tmp_path, path, idle_poll):
     for needed in (COUNTER, BENCH):
         if not needed.exists():
             pytest.fail(f"{needed} not found: build the tests and tern-bench, or set TERN_BIN_DIR")
     monkeypatch.setenv("LD_PRELOAD", str(COUNTER))
-    server = ternd("--user", f"{USER}:{PASSWORD}", "--no-http", "--log-level", "warning")
+    server = ternd("--user", f"{USER}:{PASSWORD}", "--no-http", "--log-level", "warning", "--idle-poll-us", idle_poll)
     monkeypatch.delenv("LD_PRELOAD")
     report = tmp_path / "report.json"
     bench = subprocess.Popen(

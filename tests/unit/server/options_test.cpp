@@ -107,7 +107,7 @@ TEST(OptionsDefaults, NoArgumentsGiveTheDefaults) {
     EXPECT_EQ(c.prometheus_port, 9641);
     EXPECT_EQ(c.udp_receive_buffer, 0u);
     EXPECT_EQ(c.udp_send_buffer, 0u);
-    EXPECT_EQ(c.idle_poll, std::chrono::microseconds(10));
+    EXPECT_EQ(c.idle_poll, std::chrono::microseconds(0));
     EXPECT_TRUE(c.relay_ips.empty());
     EXPECT_TRUE(c.external_ips.empty());
     EXPECT_EQ(c.relay_port_min, 49152);
