@@ -13,38 +13,45 @@ namespace {
 
 using namespace std::chrono_literals;
 
-TEST(IdlePoll, OffByDefaultAndAtZero) {
+// One shard's loop: an io_context, its IdlePoll, and counts of what the poll called back.
+class IdlePollTest : public ::testing::Test {
+protected:
+    IdlePollTest() {
+        poll.on_closed([this] { ++closed; });
+    }
+    // Opens a window and runs the loop until it is empty again: the window closed, nothing queued.
+    void run_one_window() {
+        ASSERT_TRUE(poll.keep_awake());
+        io.run();
+    }
+
     boost::asio::io_context io;
-    IdlePoll poll(io);
+    IdlePoll poll{io};
+    int passes = 0;
+    int closed = 0;
+};
+
+TEST_F(IdlePollTest, OffByDefaultAndAtZero) {
     EXPECT_FALSE(poll.enabled());
     EXPECT_FALSE(poll.keep_awake());
     poll.set_window(0us);
     EXPECT_FALSE(poll.keep_awake());
     EXPECT_EQ(io.poll(), 0u);  // nothing was queued: the loop would sleep at once
+    EXPECT_EQ(closed, 0);
 }
 
-TEST(IdlePoll, PassesRunUntilTheWindowClosesThenClosedRunsOnce) {
-    boost::asio::io_context io;
-    IdlePoll poll(io);
+TEST_F(IdlePollTest, PassesRunUntilTheWindowClosesThenClosedRunsOnce) {
     poll.set_window(2000us);
-    int passes = 0;
-    int closed = 0;
-    poll.on_pass([&] { ++passes; });
-    poll.on_closed([&] { ++closed; });
+    poll.on_pass([this] { ++passes; });
     const auto start = MonoClock::now();
-    ASSERT_TRUE(poll.keep_awake());
-    io.run();  // returns once the window has closed and nothing is queued
+    run_one_window();
     EXPECT_GE(MonoClock::now() - start, 2000us);
     EXPECT_GE(passes, 1);
     EXPECT_EQ(closed, 1);
 }
 
-TEST(IdlePoll, WorkFoundInAPassExtendsTheWindow) {
-    boost::asio::io_context io;
-    IdlePoll poll(io);
+TEST_F(IdlePollTest, WorkFoundInAPassExtendsTheWindow) {
     poll.set_window(1000us);
-    int passes = 0;
-    int closed = 0;
     MonoTime last_work{};
     poll.on_pass([&] {
         if (++passes <= 3) {  // the first three passes find work, as a turn that handled datagrams does
@@ -52,17 +59,13 @@ TEST(IdlePoll, WorkFoundInAPassExtendsTheWindow) {
             poll.keep_awake();
         }
     });
-    poll.on_closed([&] { ++closed; });
-    ASSERT_TRUE(poll.keep_awake());
-    io.run();
+    run_one_window();
     EXPECT_GE(MonoClock::now() - last_work, 1000us);  // a whole window after the last work
     EXPECT_GT(passes, 3);
     EXPECT_EQ(closed, 1);
 }
 
-TEST(IdlePoll, TimersAndOtherHandlersRunWhileItPolls) {
-    boost::asio::io_context io;
-    IdlePoll poll(io);
+TEST_F(IdlePollTest, TimersAndOtherHandlersRunWhileItPolls) {
     poll.set_window(500us);
     bool fired = false;
     bool fired_before_close = false;
@@ -73,8 +76,7 @@ TEST(IdlePoll, TimersAndOtherHandlersRunWhileItPolls) {
         if (!fired && MonoClock::now() < give_up) poll.keep_awake();  // stay awake until the timer fires
     });
     poll.on_closed([&] { fired_before_close = fired; });
-    ASSERT_TRUE(poll.keep_awake());
-    io.run();
+    run_one_window();
     EXPECT_TRUE(fired_before_close);
 }
 
