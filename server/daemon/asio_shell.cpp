@@ -71,13 +71,16 @@ std::shared_ptr<AsioShell::UdpSocket> AsioShell::open_udp(const protocol::Transp
 void AsioShell::arm(const std::shared_ptr<UdpSocket>& s) {
     s->socket.async_wait(udp::socket::wait_read, [this, s](const boost::system::error_code& ec) {
         if (ec || s->closed) return;
-        drain(*s);
+        // Polling needs nothing more than the pass queued: while one is, Asio's reactor checks every
+        // socket without blocking.
+        if (drain(*s)) idle_poll_.keep_awake();
         if (!s->closed) arm(s);
     });
 }
 
-void AsioShell::drain(UdpSocket& s) {
+bool AsioShell::drain(UdpSocket& s) {
     std::size_t budget = kDatagramsPerWakeup;
+    bool received = false;
     while (budget > 0 && !s.closed) {
         const std::size_t want = std::min(kReceiveBatch, budget);
         for (std::size_t i = 0; i < want; ++i) {
@@ -97,19 +100,18 @@ void AsioShell::drain(UdpSocket& s) {
         }
         const int n = ::recvmmsg(s.socket.native_handle(), batch_.data(), static_cast<unsigned>(want), MSG_DONTWAIT,
                                  nullptr);
-        if (n <= 0) return;  // EAGAIN: drained
+        if (n <= 0) return received;  // EAGAIN: drained
+        received = true;
         batching_ = true;
         const Instant now = Instant::now();  // one reading per batch, as on the io_uring backend
         for (std::size_t i = 0; i < static_cast<std::size_t>(n) && !s.closed; ++i)
             deliver(s, slots_[i], batch_[i].msg_hdr, batch_[i].msg_len, now);
         batching_ = false;
         flush_sends();  // before the next recvmmsg reuses the slots they point into
-        // Polling needs nothing more here: while a pass is queued, Asio's reactor checks every socket
-        // without blocking.
-        idle_poll_.keep_awake();
-        if (static_cast<std::size_t>(n) < want) return;  // the queue is empty: save the call that says so
+        if (static_cast<std::size_t>(n) < want) return true;  // the queue is empty: save the call that says so
         budget -= static_cast<std::size_t>(n);
     }
+    return received;
 }
 
 void AsioShell::deliver(UdpSocket& s, ReceiveSlot& slot, msghdr& received, std::size_t size, Instant now) {

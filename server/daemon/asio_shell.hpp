@@ -85,7 +85,7 @@ private:
     std::shared_ptr<UdpSocket> open_udp(const protocol::TransportAddress& local, bool listener, bool reuse_port,
                                         std::string* error);
     void arm(const std::shared_ptr<UdpSocket>& s);
-    void drain(UdpSocket& s);
+    bool drain(UdpSocket& s);  // true if it read any datagram
     void deliver(UdpSocket& s, ReceiveSlot& slot, msghdr& received, std::size_t size, Instant now);
     void send_datagram(int fd, const protocol::TransportAddress& to, const protocol::IpAddress* source,
                        std::span<const std::uint8_t> bytes);

@@ -43,7 +43,8 @@ std::variant<std::unique_ptr<RelayShards>, std::string> RelayShards::start(const
         (void)make_shards(IoBackend::Epoll);  // cannot fail
     }
     for (auto& shard : relay->shards_)
-        if (auto error = shard->listen(plan.listen, udp, tcp, threads > 1, plan.socket_buffers, plan.idle_poll)) return *error;
+        if (auto error = shard->listen(plan.listen, udp, tcp, threads > 1, plan.socket_buffers, plan.idle_poll))
+            return *error;
     warn_if_capped(plan.socket_buffers, log);
     for (auto& shard : relay->shards_) shard->start();
     return relay;
